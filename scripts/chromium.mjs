@@ -12,12 +12,24 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launch options for playwright-core's `chromium.launch()`. */
+let warned = false;
+
+/**
+ * Launch options for playwright-core's `chromium.launch()`. Without a Chromium the result has no
+ * `executablePath`: test configs then leave the browser project out with a warning, except in CI
+ * (`CI=true`), where a missing browser is an error rather than a silently skipped suite.
+ */
 export function chromiumLaunchOptions() {
   const executablePath =
     process.env.CHROMIUM_PATH ??
     ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  // Not throwing here: configs that merely mention the browser project must load without Chromium.
-  // Playwright then reports the missing executable when a browser test actually starts.
-  return executablePath ? { executablePath, args: CHROMIUM_ARGS } : { args: CHROMIUM_ARGS };
+  if (executablePath) return { executablePath, args: CHROMIUM_ARGS };
+  const hint =
+    'No Chromium found: install it (Debian: `apt-get install chromium`) or set CHROMIUM_PATH.';
+  if (process.env.CI === 'true') throw new Error(`${hint} Browser tests are required in CI.`);
+  if (!warned) {
+    warned = true;
+    console.warn(`\n⚠ ${hint} Browser tests are NOT run.\n`);
+  }
+  return { args: CHROMIUM_ARGS };
 }
