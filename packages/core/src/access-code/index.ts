@@ -1,0 +1,6 @@
+export {
+  type AccessCode,
+  assertAccessCode,
+  isAccessCode,
+  normalizeAccessCode,
+} from './access-code';
