@@ -21,6 +21,8 @@ const browserProject: TestProjectInlineConfiguration = {
   test: {
     name: 'browser',
     include: ['src/**/*.browser.test.ts', 'src/**/*.universal.test.ts'],
+    // A loopback fake of the presigned object store for the XHR upload tests (CORS enabled).
+    globalSetup: ['./src/upload/test-fixtures/browser-store.global-setup.ts'],
     browser: {
       enabled: true,
       headless: true,
