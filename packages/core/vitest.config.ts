@@ -18,6 +18,8 @@ const nodeProject: TestProjectInlineConfiguration = {
 
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
+  // Pre-bundled up front so Vite does not discover them mid-run and reload the page.
+  optimizeDeps: { include: ['@noble/hashes/sha256', 'hash-wasm', 'ky', 'zod'] },
   test: {
     name: 'browser',
     include: ['src/**/*.browser.test.ts', 'src/**/*.universal.test.ts'],

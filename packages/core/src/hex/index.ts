@@ -1,0 +1,1 @@
+export { fromHex, isHash32, normalizeHash, toHex, toWireHash } from './hex';
