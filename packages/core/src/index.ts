@@ -2,6 +2,7 @@
 // names; anything not re-exported here is internal.
 export * from './access-code';
 export * from './commitment';
+export * from './engine';
 export * from './errors';
 export * from './fees';
 export * from './hashing';
