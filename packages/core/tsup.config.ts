@@ -12,6 +12,8 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
+    // ky ships ESM only: bundled, so that `require('@ats-kit/core')` works too.
+    noExternal: ['ky'],
   },
   {
     entry: { index: 'src/index.ts' },
@@ -22,6 +24,6 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
-    noExternal: ['@noble/hashes'],
+    noExternal: ['@noble/hashes', 'ky'],
   },
 ]);
