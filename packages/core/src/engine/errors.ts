@@ -1,6 +1,7 @@
 // Errors only the registration engine raises. Each one says what happened and what to do next.
 import { AtsAbortError, AtsError } from '../errors';
 import type { TransactionResult } from '../schemas';
+import type { StatusKind } from './types';
 
 /** Which parts of a commitment disagreed with the server's prepare answer. */
 export type CommitmentPart = 'commitment' | 'media_hash' | 'merkle_root';
@@ -115,6 +116,64 @@ export class AtsConfirmOutcomeUnknownError extends AtsError {
     );
     this.jobId = options.jobId;
   }
+}
+
+/** Options of `AtsRegistrationAbortedError`. */
+export interface AtsRegistrationAbortedErrorOptions {
+  /** The state the run was in. */
+  at: StatusKind;
+  jobId: string | null;
+  /** Set when a confirm had been accepted: the registration goes on on the server. */
+  transactionId: string | null;
+  /** A confirm was sent and not answered: the registration may exist. */
+  confirmMayHaveSucceeded: boolean;
+  cause?: unknown;
+}
+
+/**
+ * A registration run was aborted (`abort()`, the `signal`). It says what the server may be left
+ * with, so that a retry never doubles a registration: with `transactionId`, the confirm was
+ * accepted and the registration goes on (follow it with `track({ transactionId })`, do not
+ * register again); with `confirmMayHaveSucceeded`, a confirm was unanswered (call
+ * `resume({ jobId, stage: 'confirm' })`, which never confirms twice); otherwise nothing was
+ * confirmed and registering again is safe. A subclass of `AtsAbortError`, code `aborted`.
+ *
+ * @example
+ * if (AtsRegistrationAbortedError.is(e) && e.transactionId) await engine.track({ transactionId: e.transactionId });
+ */
+export class AtsRegistrationAbortedError extends AtsAbortError {
+  static override readonly kind: string = 'AtsRegistrationAbortedError';
+
+  readonly at: StatusKind;
+  readonly jobId: string | null;
+  readonly transactionId: string | null;
+  readonly confirmMayHaveSucceeded: boolean;
+
+  constructor(options: AtsRegistrationAbortedErrorOptions) {
+    super(abortMessage(options), { cause: options.cause });
+    this.at = options.at;
+    this.jobId = options.jobId;
+    this.transactionId = options.transactionId;
+    this.confirmMayHaveSucceeded = options.confirmMayHaveSucceeded;
+  }
+}
+
+function abortMessage(options: AtsRegistrationAbortedErrorOptions): string {
+  if (options.transactionId !== null) {
+    return (
+      `Aborted while following transaction ${options.transactionId}: the registration was ` +
+      'confirmed and goes on on the server. Do not register again: follow it with ' +
+      `track({ transactionId: '${options.transactionId}' }) or wait for the webhook`
+    );
+  }
+  if (options.confirmMayHaveSucceeded) {
+    return (
+      `Aborted while the confirm of job ${options.jobId} was unanswered: the registration may ` +
+      'have been submitted. Do not register again: check the works listing or the webhook, or ' +
+      `call resume({ jobId: '${options.jobId}', stage: 'confirm' }), which never confirms twice`
+    );
+  }
+  return 'The registration was aborted; nothing was confirmed, so registering again is safe';
 }
 
 /** Why a quote was not accepted. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AtsAbortError } from '../errors';
+import { AtsRegistrationAbortedError } from './errors';
 import {
   type Harness,
   registerInput,
@@ -91,12 +92,33 @@ describe('abort in every state', () => {
     expect(h.events.aborted[0]).toMatchObject({ confirmMayHaveSucceeded: true, jobId });
     const error = await rejectionOf(running);
     expect(AtsAbortError.is(error)).toBe(true);
+    expect(error).toMatchObject({ jobId, transactionId: null, confirmMayHaveSucceeded: true });
     expect(String(error)).toContain(`job ${jobId}`);
     expect(String(error)).toContain('may have been submitted');
     hold.release();
     await settle();
     // The one confirm the server saw is the one that was in flight: never a second.
     expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+  });
+
+  it('while tracking: says the registration goes on, with the transaction id to follow', async () => {
+    h.server.settings.wsMode = 'silent';
+    const running = h.engine.run(registerInput());
+    await until(() => h.server.sockets.opened === 1);
+    h.engine.abort();
+    const { transactionId, jobId } = h.engine.getSnapshot();
+    const error = await rejectionOf(running);
+    expect(AtsRegistrationAbortedError.is(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'aborted',
+      at: 'tracking',
+      jobId,
+      transactionId,
+      confirmMayHaveSucceeded: false,
+    });
+    expect(String(error)).toContain('goes on on the server');
+    expect(String(error)).toContain(`track({ transactionId: '${transactionId}' })`);
+    expect(h.events.aborted[0]).toMatchObject({ at: 'tracking', transactionId });
   });
 
   it('while tracking: the socket is closed and nothing polls afterwards', async () => {

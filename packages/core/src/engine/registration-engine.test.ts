@@ -413,31 +413,128 @@ describe('quote lifetime', () => {
   });
 });
 
-describe('confirm is never sent twice', () => {
-  it('a lost confirm answer is reported as possibly accepted, with the job id, not retried', async () => {
+describe('a lost confirm answer is resolved, never doubled', () => {
+  const LISTING = /^\/v1\/works$/;
+
+  it('confirm done, answer dropped: prepare says the job is consumed, the work is found in the listing and its transaction followed', async () => {
     h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
       await proceed();
       return 'drop' as const;
     });
-    const error = await rejectionOf(h.engine.run(registerInput()));
-    expect(AtsConfirmOutcomeUnknownError.is(error)).toBe(true);
-    const { jobId, confirmMayHaveSucceeded, status } = h.engine.getSnapshot();
-    expect(error).toMatchObject({ jobId, code: 'confirm_outcome_unknown' });
-    expect(String(error)).toContain(`resume({ jobId: '${jobId}', stage: 'confirm' })`);
-    expect(confirmMayHaveSucceeded).toBe(true);
-    expect(status).toMatchObject({ kind: 'failed', at: 'confirming' });
+    const result = await h.engine.run(registerInput());
+    const { jobId } = h.engine.getSnapshot();
+    expect(result).toMatchObject({ job_id: jobId, work_id: jobId, ats_id: 1, version: 1 });
+    expect(result.access_code).toMatch(/^atc_[0-9a-f]{64}$/);
     expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+    expect(h.server.seen('POST', INIT)).toHaveLength(1);
+    expect(h.server.seen('GET', LISTING).length).toBeGreaterThan(0);
+    expect(h.events.warning.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['confirm_answer_lost', 'confirm_recovered']),
+    );
+    expect(h.events.confirmed).toEqual([{ jobId, transactionId: result.transaction_id }]);
+    expect(h.engine.getSnapshot().confirmMayHaveSucceeded).toBe(false);
   });
 
-  it('a 503 on confirm is not retried either', async () => {
+  it('a 503 before the effect: prepare finds the job pending, and the same job is confirmed again', async () => {
     h.server.intercept('POST', CONFIRM, () => ({
       status: 503,
       json: { error: { code: 'common.service_unavailable', message: 'busy' } },
       headers: { 'retry-after': '1' },
     }));
+    const result = await h.engine.run(registerInput());
+    expect(result).toMatchObject({ ats_id: 1 });
+    const confirms = h.server.seen('POST', CONFIRM);
+    expect(confirms).toHaveLength(2);
+    expect(confirms.map((r) => (r.body as { job_id: string }).job_id)).toEqual([
+      result.job_id,
+      result.job_id,
+    ]);
+    expect(h.server.seen('POST', INIT)).toHaveLength(1);
+    // The probe's fresh quote has the same price: no second approval.
+    expect(h.server.seen('POST', PREPARE)).toHaveLength(2);
+    expect(h.server.seen('GET', LISTING)).toHaveLength(0);
+  });
+
+  it('a 503 after the effect: found in the listing, the debit happened once', async () => {
+    h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
+      await proceed();
+      return { status: 503, json: { error: { code: 'common.service_unavailable', message: 'x' } } };
+    });
+    const result = await h.engine.run(registerInput({ network: 'mainnet' }));
+    expect(result).toMatchObject({ network: 'mainnet', ats_id: 1 });
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+  });
+
+  it('a job confirmed but never listed (its transaction failed) is reported unknown, with the job id, after confirmLookupTimeoutMs', async () => {
+    h.server.settings.chainFailure = true;
+    h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
+      await proceed();
+      return 'drop' as const;
+    });
+    const engine = h.makeEngine({ confirmLookupTimeoutMs: 10_000 });
+    const error = await rejectionOf(engine.run(registerInput()));
+    expect(AtsConfirmOutcomeUnknownError.is(error)).toBe(true);
+    const { jobId, confirmMayHaveSucceeded, status } = engine.getSnapshot();
+    expect(error).toMatchObject({ jobId, code: 'confirm_outcome_unknown' });
+    expect(String(error)).toContain(`resume({ jobId: '${jobId}', stage: 'confirm' })`);
+    expect(confirmMayHaveSucceeded).toBe(true);
+    expect(status).toMatchObject({ kind: 'failed', at: 'confirming' });
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+    expect(h.server.seen('POST', INIT)).toHaveLength(1);
+    // Polled every 2 s for 10 s of (virtual) time.
+    expect(h.server.seen('GET', LISTING).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('gives up when prepare cannot be asked either, still without a second confirm', async () => {
+    h.server.intercept('POST', CONFIRM, () => 'drop' as const);
+    // The first prepare (the quote) goes through; the probe's three attempts all fail.
+    h.server.intercept('POST', PREPARE, (_r, proceed) => proceed());
+    h.server.intercept(
+      'POST',
+      PREPARE,
+      () => ({ status: 500, json: { error: { code: 'common.internal_error', message: 'x' } } }),
+      3,
+    );
     const error = await rejectionOf(h.engine.run(registerInput()));
     expect(AtsConfirmOutcomeUnknownError.is(error)).toBe(true);
     expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+  });
+
+  it('a lost version confirm is found as the one new version with the quote’s commitment', async () => {
+    h.server.seedWork({ network: 'testnet', atsId: 7, title: 'Old Song' });
+    h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
+      await proceed();
+      return 'drop' as const;
+    });
+    const result = await h.engine.updateVersion({
+      atsId: 7,
+      network: 'testnet',
+      creators: [{ full_name: 'Ana', email: 'ana@example.com', roles: ['author'] }],
+    });
+    expect(result).toMatchObject({ transaction_type: 'add_version', ats_id: 7, version: 2 });
+    expect(h.server.seen('GET', /\/v1\/works\/7\/versions$/).length).toBeGreaterThan(1);
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+  });
+
+  it('beforeConfirm is awaited before each confirm is sent; its rejection sends nothing', async () => {
+    const seenAt: number[] = [];
+    const engine = h.makeEngine({
+      beforeConfirm: async ({ jobId, quote, network, operation }) => {
+        expect(jobId).toBe(engine.getSnapshot().jobId);
+        expect(quote?.job_id).toBe(jobId);
+        expect([network, operation]).toEqual(['testnet', 'register']);
+        seenAt.push(h.server.seen('POST', CONFIRM).length);
+      },
+    });
+    await engine.run(registerInput());
+    expect(seenAt).toEqual([0]);
+
+    const refusing = h.makeEngine({
+      beforeConfirm: () => Promise.reject(new Error('journal full')),
+    });
+    await expect(refusing.run(registerInput())).rejects.toThrow('journal full');
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
+    expect(refusing.getSnapshot().confirmMayHaveSucceeded).toBe(false);
   });
 
   it('a throttled confirm (429, answered before anything happened) is sent again after Retry-After', async () => {
@@ -538,33 +635,80 @@ describe('resume and track', () => {
   });
 
   it('resumes at confirm after a confirm that did not happen', async () => {
-    h.server.intercept('POST', CONFIRM, () => ({
-      status: 503,
-      json: { error: { code: 'common.service_unavailable', message: 'before' } },
-    }));
-    await rejectionOf(h.engine.run(registerInput()));
-    const jobId = h.engine.getSnapshot().jobId as string;
+    const first = h.makeEngine({ beforeConfirm: () => Promise.reject(new Error('crash')) });
+    await rejectionOf(first.run(registerInput()));
+    const jobId = first.getSnapshot().jobId as string;
 
-    const engine = h.makeEngine();
-    const result = await engine.resume({ jobId, stage: 'confirm', network: 'testnet' });
+    const result = await h.engine.resume({ jobId, stage: 'confirm', network: 'testnet' });
     expect(result.job_id).toBe(jobId);
-    expect(h.server.seen('POST', CONFIRM)).toHaveLength(2);
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(1);
     expect(h.server.seen('POST', PREPARE)).toHaveLength(1);
   });
 
-  it('never re-creates a resumed job that is gone: it may have been confirmed', async () => {
+  it('a resumed job found consumed is looked up in the listing, never re-created', async () => {
     h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
       await proceed();
       return 'drop' as const;
     });
-    await rejectionOf(h.engine.run(registerInput()));
-    const jobId = h.engine.getSnapshot().jobId as string;
+    const first = h.makeEngine({ confirmLookupTimeoutMs: 0 });
+    await rejectionOf(first.run(registerInput()));
+    const jobId = first.getSnapshot().jobId as string;
 
-    const engine = h.makeEngine();
-    const error = await rejectionOf(engine.resume({ jobId, stage: 'confirm', network: 'testnet' }));
+    const result = await h.engine.resume({ jobId, stage: 'confirm', network: 'testnet' });
+    expect(result).toMatchObject({ job_id: jobId, work_id: jobId, ats_id: 1 });
+    expect(h.server.seen('POST', INIT)).toHaveLength(1);
+    // The resumed confirm found no live quote (404), prepare found the job gone (404).
+    expect(h.server.seen('POST', CONFIRM)).toHaveLength(2);
+  });
+
+  it('a resumed job that is gone and not listed is reported unknown (it may be confirmed)', async () => {
+    h.server.intercept('POST', PREPARE, () => ({
+      status: 404,
+      json: { error: { code: 'registration.upload_session_not_found', message: 'gone' } },
+    }));
+    const engine = h.makeEngine({ confirmLookupTimeoutMs: 0 });
+    const error = await rejectionOf(
+      engine.resume({ jobId: 'job-from-before', stage: 'prepare', network: 'testnet' }),
+    );
     expect(AtsConfirmOutcomeUnknownError.is(error)).toBe(true);
     expect(NotFoundError.is((error as Error).cause)).toBe(true);
-    expect(h.server.seen('POST', INIT)).toHaveLength(1);
+    expect(h.server.seen('POST', INIT)).toHaveLength(0);
+  });
+
+  it('with confirmNeverSent, a gone job is only expired: the 404 is passed on, nothing is searched', async () => {
+    h.server.intercept('POST', PREPARE, () => ({
+      status: 404,
+      json: { error: { code: 'registration.upload_session_not_found', message: 'gone' } },
+    }));
+    const error = await rejectionOf(
+      h.engine.resume({
+        jobId: 'job-from-before',
+        stage: 'prepare',
+        network: 'testnet',
+        confirmNeverSent: true,
+      }),
+    );
+    expect(NotFoundError.is(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'registration.upload_session_not_found' });
+    expect(h.server.seen('GET', /^\/v1\/works/)).toHaveLength(0);
+  });
+
+  it('recognises the work by the work id given to resume', async () => {
+    h.server.intercept('POST', CONFIRM, async (_request, proceed) => {
+      await proceed();
+      return 'drop' as const;
+    });
+    const first = h.makeEngine({ confirmLookupTimeoutMs: 0 });
+    await rejectionOf(first.run(registerInput()));
+    const { jobId, quote } = first.getSnapshot();
+
+    const result = await h.engine.resume({
+      jobId: jobId as string,
+      stage: 'confirm',
+      network: 'testnet',
+      workId: quote?.work_id ?? undefined,
+    });
+    expect(result.work_id).toBe(quote?.work_id);
   });
 
   it('tracks a transaction from its id', async () => {

@@ -22,9 +22,16 @@ import {
   type InitVersionResponse,
   InitVersionResponseSchema,
   InitWorkResponseSchema,
+  ListWorksResponseSchema,
   StatsResponseSchema,
+  WorkVersionsResponseSchema,
 } from '../schemas';
-import { createTransport, type SleepFunction, type Transport } from '../transport';
+import {
+  createTransport,
+  isRetryableError,
+  type SleepFunction,
+  type Transport,
+} from '../transport';
 import { timerSleep } from '../transport/backoff';
 import { type UploadProgress, type UploadSource, uploadToPresignedUrl } from '../upload';
 import { compareCommitment } from './commitment-check';
@@ -32,6 +39,7 @@ import {
   AtsCommitmentMismatchError,
   AtsConfirmOutcomeUnknownError,
   AtsQuoteDeclinedError,
+  AtsRegistrationAbortedError,
   AtsTransactionFailedError,
 } from './errors';
 import { planRequest, type RequestPlan } from './request-plan';
@@ -74,6 +82,12 @@ const DEFAULTS = {
   pollMaxIntervalMs: 10_000,
   // Confirm answered 429 throttling: nothing happened, so it may be sent again (widget.md §8).
   confirmThrottleRetries: 2,
+  // Confirms sent again after a lost answer, each only once prepare proved the job unconfirmed.
+  lostConfirmRetries: 2,
+  // Finality comes 13–26 s after confirm on testnet (api.md §7.3); the listing shows it then.
+  confirmLookupTimeoutMs: 60_000,
+  // Pages of the works listing searched (newest first) for a work whose confirm answer was lost.
+  lookupPages: 3,
 } as const;
 
 const ACTIVE_KINDS = new Set<string>([
@@ -131,6 +145,34 @@ interface JobContext {
   limit: FileSizeLimit | null;
   restarts: number;
   requotes: number;
+  /** The quote's `work_id` given to `resume()`, to find the work if the job was consumed. */
+  expectedWorkId: string | null;
+  /** `resume({ confirmNeverSent: true })`: a job found gone only expired. */
+  confirmNeverSent: boolean;
+  /**
+   * Add-version jobs: the work's latest version at the first read of a lookup (undefined: not
+   * read yet), to tell our version from older ones.
+   */
+  baselineVersion: number | undefined;
+}
+
+/** The outcome of one confirm request. */
+type ConfirmAnswer =
+  | { kind: 'accepted'; response: ConfirmResponse }
+  /** `404 prepared_not_found`: this confirm did nothing (no live quote). */
+  | { kind: 'no_live_quote' }
+  /** No answer, a `5xx` or an unreadable answer: the confirm may or may not have happened. */
+  | { kind: 'lost'; error: unknown };
+
+/**
+ * Thrown inside a run when a job turns out confirmed already (its confirm answer was lost, or it
+ * was confirmed by an earlier process) and its transaction was found: the flow unwinds to
+ * tracking that transaction. Never leaves the engine.
+ */
+class JobAlreadyConfirmed extends Error {
+  constructor(readonly transactionId: string) {
+    super(`The job was confirmed as transaction ${transactionId}`);
+  }
 }
 
 /**
@@ -457,21 +499,24 @@ export class RegistrationEngine {
     const at = this.#snapshot.status.kind;
     const confirmMayHaveSucceeded = run.confirmInFlight || this.#snapshot.confirmMayHaveSucceeded;
     const jobId = this.#snapshot.jobId;
+    // Once a confirm was accepted, the transaction runs on whatever the client does.
+    const transactionId = at === 'tracking' ? this.#snapshot.transactionId : null;
     const failure =
       error ??
-      new AtsAbortError(
-        confirmMayHaveSucceeded
-          ? `Aborted while the confirm of job ${jobId} was unanswered: the registration may have been submitted; check the works listing or the webhook before registering again`
-          : 'The registration was aborted; nothing was confirmed',
-        { cause },
-      );
+      new AtsRegistrationAbortedError({
+        at,
+        jobId,
+        transactionId,
+        confirmMayHaveSucceeded,
+        cause,
+      });
     this.#commit(run, {
       status: { kind: 'aborted', reason, at, confirmMayHaveSucceeded },
       confirmMayHaveSucceeded,
     });
     run.settled = true;
     run.controller.abort(failure);
-    this.#emit('aborted', { reason, at, confirmMayHaveSucceeded, jobId });
+    this.#emit('aborted', { reason, at, confirmMayHaveSucceeded, jobId, transactionId });
     run.reject(failure);
   }
 
@@ -480,6 +525,7 @@ export class RegistrationEngine {
 
   async #flow(run: Run, request: RegistrationRequest): Promise<RegistrationResult> {
     const plan = planRequest(request, { organizationId: this.#options.organizationId });
+    checkResumeExtras(request);
     this.#commit(run, { network: plan.network });
     if (plan.operation === 'track') {
       return this.#follow(run, plan, null, plan.transactionId as string, null);
@@ -496,6 +542,9 @@ export class RegistrationEngine {
       limit: null,
       restarts: 0,
       requotes: 0,
+      expectedWorkId: request.operation === 'resume' ? (request.workId ?? null) : null,
+      confirmNeverSent: request.operation === 'resume' && request.confirmNeverSent === true,
+      baselineVersion: undefined,
     };
     if (job.resumed) {
       this.#commit(run, { jobId: job.jobId });
@@ -682,32 +731,70 @@ export class RegistrationEngine {
     if (this.#isCurrent(run)) this.#emit('progress', copy);
   }
 
+  /*
+   * Why a confirm may be sent again, and when it may not (api.md §5.4, §13).
+   *
+   * Confirm takes no idempotency key, and its answer can be lost (a 5xx sent after the effect, a
+   * dropped connection, a timeout). What makes recovery safe is that the server consumes a job
+   * atomically when it confirms it: one job gives at most one transaction and one debit. So:
+   * - sending confirm again for the SAME job can never register twice (at worst it answers
+   *   `404 prepared_not_found`);
+   * - only a NEW job (init) can, so after a confirm was sent for a job the engine never starts
+   *   another one.
+   * After a lost answer the engine asks prepare about the same job, which tells the two cases
+   * apart: `200` means the job still lives, so the confirm did not happen (or has not yet: if a
+   * late one lands meanwhile, the server still consumes the job once and our second confirm gets
+   * a 404), and the fresh quote lets us confirm again; `404 upload_session_not_found` means the job
+   * was consumed (or expired), and the outcome is looked up in the works listing. What cannot be
+   * found there is reported as `AtsConfirmOutcomeUnknownError`, with the job id, never retried.
+   */
   async #prepareAndConfirm(run: Run, job: JobContext): Promise<RegistrationResult> {
     // Resuming at confirm: the quote was approved earlier, send it as is.
     let skipPrepare = job.plan.stage === 'confirm';
     let quote: PreparedQuote | null = null;
     let lostQuotes = 0;
-    for (;;) {
-      if (!skipPrepare) {
-        quote = await this.#prepareChecked(run, job);
-        quote = await this.#approve(run, job, quote);
+    let lostAnswers = 0;
+    try {
+      for (;;) {
+        if (!skipPrepare) {
+          quote = await this.#prepareChecked(run, job);
+          quote = await this.#approve(run, job, quote);
+        }
+        skipPrepare = false;
+        const answer = await this.#confirm(run, job, quote);
+        if (answer.kind === 'accepted') {
+          return this.#follow(run, job.plan, job, answer.response.transaction_id, answer.response, {
+            quote,
+          });
+        }
+        if (answer.kind === 'lost') {
+          const fresh = await this.#probeLostConfirm(run, job, quote, answer.error);
+          // The job still lives: that confirm did nothing. Pay the fresh quote instead.
+          lostAnswers += 1;
+          if (lostAnswers > DEFAULTS.lostConfirmRetries) throw answer.error;
+          quote = await this.#reapprove(run, job, quote, fresh);
+          skipPrepare = true;
+          continue;
+        }
+        // 404 prepared_not_found: our confirm did nothing (no live quote). Prepare again once.
+        lostQuotes += 1;
+        if (lostQuotes > (job.plan.stage === 'confirm' ? 2 : 1)) {
+          throw new AtsError(
+            `Confirm of job ${job.jobId} found no live quote twice; prepare and confirm again later`,
+            { code: 'registration.prepared_not_found' },
+          );
+        }
+        this.#warn(run, {
+          code: 'quote_lapsed',
+          message: 'Confirm found no live quote; preparing again',
+          details: { jobId: job.jobId },
+        });
       }
-      skipPrepare = false;
-      const answer = await this.#confirm(run, job);
-      if (answer !== 'no_live_quote')
-        return this.#follow(run, job.plan, job, answer.transaction_id, answer, quote);
-      // 404 prepared_not_found: our confirm did nothing (no live quote). Prepare again once.
-      lostQuotes += 1;
-      if (lostQuotes > (job.plan.stage === 'confirm' ? 2 : 1)) {
-        throw new AtsError(
-          `Confirm of job ${job.jobId} found no live quote twice; prepare and confirm again later`,
-          { code: 'registration.prepared_not_found' },
-        );
-      }
-      this.#warn(run, {
-        code: 'quote_lapsed',
-        message: 'Confirm found no live quote; preparing again',
-        details: { jobId: job.jobId },
+    } catch (error) {
+      if (!(error instanceof JobAlreadyConfirmed)) throw error;
+      return this.#follow(run, job.plan, job, error.transactionId, null, {
+        quote: quote ?? this.#snapshot.quote,
+        recovered: true,
       });
     }
   }
@@ -718,27 +805,16 @@ export class RegistrationEngine {
       this.#setStatus(run, { kind: 'preparing' });
       let quote: PreparedQuote;
       try {
-        quote = await this.#transport.request({
-          method: 'POST',
-          path: job.plan.routes!.prepare,
-          body: { job_id: job.jobId },
-          schema: job.plan.routes!.prepareSchema,
-          // Prepare only prices the job: repeating it is harmless, so it may be retried.
-          idempotent: true,
-          signal: run.controller.signal,
-        });
+        quote = await this.#requestQuote(run, job);
       } catch (error) {
         if (!isJobNotFound(error)) throw error;
-        if (job.resumed) {
-          // It may have been confirmed by whoever started it: never create a second one.
-          throw new AtsConfirmOutcomeUnknownError({
-            jobId: job.jobId as string,
-            reason: 'the job is no longer pending (it was confirmed, or it expired)',
-            cause: error,
-            requestId: (error as AtsApiError).requestId,
-          });
+        if (job.confirmSent || (job.resumed && !job.confirmNeverSent)) {
+          // Consumed or expired, and it may have been confirmed (by us, or by whoever started
+          // it): never create a second job; find out what became of this one.
+          await this.#lookUpConsumedJob(run, job, this.#snapshot.quote, error);
         }
-        if (job.confirmSent) throw error;
+        // Resumed with confirmNeverSent: it only expired; the caller starts a new job.
+        if (job.resumed) throw error;
         await this.#restart(run, job, 'job_not_found', error as Error);
         if (job.plan.uploads) job.limit ??= await this.#checkMedia(run, job);
         await this.#startJob(run, job);
@@ -747,6 +823,205 @@ export class RegistrationEngine {
       await this.#acceptQuote(run, job, quote);
       return quote;
     }
+  }
+
+  #requestQuote(run: Run, job: JobContext): Promise<PreparedQuote> {
+    return this.#transport.request({
+      method: 'POST',
+      path: job.plan.routes!.prepare,
+      body: { job_id: job.jobId },
+      schema: job.plan.routes!.prepareSchema,
+      // Prepare only prices the job: repeating it is harmless, so it may be retried.
+      idempotent: true,
+      signal: run.controller.signal,
+    });
+  }
+
+  /**
+   * After a lost confirm answer: prepare the same job. `200` → the confirm did not happen; the
+   * fresh quote is returned. `404` → consumed: the registration is looked up (throws
+   * `JobAlreadyConfirmed` when found, `AtsConfirmOutcomeUnknownError` otherwise).
+   */
+  async #probeLostConfirm(
+    run: Run,
+    job: JobContext,
+    quote: PreparedQuote | null,
+    lost: unknown,
+  ): Promise<PreparedQuote> {
+    this.#commit(run, { confirmMayHaveSucceeded: true });
+    this.#warn(run, {
+      code: 'confirm_answer_lost',
+      message: `The answer to confirm was lost (${lostAnswerReason(lost)}); asking prepare whether job ${job.jobId} is still pending`,
+      details: { jobId: job.jobId },
+    });
+    let fresh: PreparedQuote;
+    try {
+      fresh = await this.#requestQuote(run, job);
+    } catch (error) {
+      if (run.controller.signal.aborted) throw error;
+      if (isJobNotFound(error)) await this.#lookUpConsumedJob(run, job, quote, lost);
+      throw new AtsConfirmOutcomeUnknownError({
+        jobId: job.jobId as string,
+        reason: `${lostAnswerReason(lost)}, and asking prepare about the job failed too (${describe(error)})`,
+        cause: lost,
+        requestId: AtsError.is(lost) ? lost.requestId : undefined,
+      });
+    }
+    this.#commit(run, { confirmMayHaveSucceeded: false });
+    await this.#acceptQuote(run, job, fresh);
+    return fresh;
+  }
+
+  /** A fresh quote after a lost confirm: the same price needs no second approval. */
+  async #reapprove(
+    run: Run,
+    job: JobContext,
+    previous: PreparedQuote | null,
+    fresh: PreparedQuote,
+  ): Promise<PreparedQuote> {
+    const network = job.plan.network as Network;
+    if (previous && samePrice(previous, fresh, network) && !this.#hasLapsed(fresh)) return fresh;
+    return this.#approve(run, job, fresh);
+  }
+
+  /**
+   * The job is gone (prepare answered 404) and may have been confirmed: look for the registration
+   * it produced. Found → throws `JobAlreadyConfirmed` (the flow tracks that transaction); not
+   * found → throws `AtsConfirmOutcomeUnknownError` with the job id.
+   */
+  async #lookUpConsumedJob(
+    run: Run,
+    job: JobContext,
+    quote: PreparedQuote | null,
+    cause: unknown,
+  ): Promise<never> {
+    this.#commit(run, { confirmMayHaveSucceeded: true });
+    const transactionId = await this.#findTransactionOfJob(run, job, quote);
+    if (transactionId !== null) {
+      this.#warn(run, {
+        code: 'confirm_recovered',
+        message: `Job ${job.jobId} was confirmed as transaction ${transactionId} (found in the works listing); following it`,
+        details: { jobId: job.jobId, transactionId },
+      });
+      throw new JobAlreadyConfirmed(transactionId);
+    }
+    throw new AtsConfirmOutcomeUnknownError({
+      jobId: job.jobId as string,
+      reason:
+        'the job is no longer pending (it was confirmed, or it expired) and no registration from it ' +
+        'was found in the works listing',
+      cause,
+      requestId: AtsError.is(cause) ? cause.requestId : undefined,
+    });
+  }
+
+  /**
+   * Searches the listing for the transaction a consumed job produced, until found or
+   * `confirmLookupTimeoutMs` (a work is listed from finality on). A registration is recognised by
+   * its work id: the quote's `work_id`, else the one given to `resume()`, else the job id (the
+   * sandbox gives a registration's work the job's id; a hint only). A version is recognised by its
+   * commitment among the versions newer than the latest one at the first read: a version already
+   * final at that read cannot be told from an older identical one, so it is never claimed (the
+   * outcome is then reported unknown rather than guessed). Reads that the credential may not make
+   * end the search (null).
+   */
+  async #findTransactionOfJob(
+    run: Run,
+    job: JobContext,
+    quote: PreparedQuote | null,
+  ): Promise<string | null> {
+    const routes = lookupRoutesOf(job.plan);
+    if (routes === null) return null;
+    const isVersion = job.plan.transactionType === 'add_version';
+    if (isVersion && quote === null) return null;
+    const deadline =
+      this.#now() + (this.#options.confirmLookupTimeoutMs ?? DEFAULTS.confirmLookupTimeoutMs);
+    const interval = this.#options.polling?.intervalMs ?? DEFAULTS.pollIntervalMs;
+    const signal = run.controller.signal;
+    for (;;) {
+      let found: string | null;
+      try {
+        found = isVersion
+          ? await this.#findVersionTransaction(run, job, routes, quote as PreparedQuote)
+          : await this.#findRegistrationTransaction(run, job, routes, quote);
+      } catch (error) {
+        if (signal.aborted || !isRetryableError(error)) {
+          if (signal.aborted) throw error;
+          return null;
+        }
+        found = null;
+      }
+      if (found !== null) return found;
+      if (this.#now() >= deadline) return null;
+      await this.#sleepOrAbort(interval, signal);
+    }
+  }
+
+  async #findRegistrationTransaction(
+    run: Run,
+    job: JobContext,
+    routes: LookupRoutes,
+    quote: PreparedQuote | null,
+  ): Promise<string | null> {
+    const workId = quote?.work_id ?? job.expectedWorkId ?? job.jobId;
+    const network = job.plan.network as Network;
+    const ref = job.plan.initBody?.external_user_ref;
+    let after: string | undefined;
+    for (let page = 0; page < DEFAULTS.lookupPages; page++) {
+      const listing = await this.#transport.request({
+        method: 'GET',
+        path: routes.works,
+        query: {
+          network,
+          first: 100,
+          ...(typeof ref === 'string' ? { external_user_ref: ref } : {}),
+          after,
+        },
+        schema: ListWorksResponseSchema,
+        signal: run.controller.signal,
+      });
+      const work = listing.works.find((candidate) => candidate.id === workId);
+      if (work) {
+        const { versions } = await this.#transport.request({
+          method: 'GET',
+          path: `${routes.works}/${work.ats_id}/versions`,
+          query: { network },
+          schema: WorkVersionsResponseSchema,
+          signal: run.controller.signal,
+        });
+        return versions.find((version) => version.version === 1)?.transaction_id ?? null;
+      }
+      const { has_next_page: more, end_cursor: cursor } = listing.page_info;
+      if (!more || !cursor) return null;
+      after = cursor;
+    }
+    return null;
+  }
+
+  async #findVersionTransaction(
+    run: Run,
+    job: JobContext,
+    routes: LookupRoutes,
+    quote: PreparedQuote,
+  ): Promise<string | null> {
+    const { versions } = await this.#transport.request({
+      method: 'GET',
+      path: routes.versions as string,
+      query: routes.networkQuery ? { network: job.plan.network } : {},
+      schema: WorkVersionsResponseSchema,
+      signal: run.controller.signal,
+    });
+    if (job.baselineVersion === undefined) {
+      job.baselineVersion = Math.max(0, ...versions.map((version) => version.version));
+      return null;
+    }
+    const ours = versions.filter(
+      (version) =>
+        version.version > (job.baselineVersion as number) &&
+        version.commitment === quote.commitment,
+    );
+    // Two new versions with our commitment would be ambiguous: better unknown than wrong.
+    return ours.length === 1 ? (ours[0]?.transaction_id ?? null) : null;
   }
 
   async #acceptQuote(run: Run, job: JobContext, quote: PreparedQuote): Promise<void> {
@@ -896,33 +1171,51 @@ export class RegistrationEngine {
     return !(expiresAt - margin > this.#now());
   }
 
-  /** One confirm: never retried after it may have reached the server. */
-  async #confirm(run: Run, job: JobContext): Promise<ConfirmResponse | 'no_live_quote'> {
+  /**
+   * One confirm request. Only a throttling `429` (answered before anything happened) is sent again
+   * here; a lost answer is returned as `lost` for `#probeLostConfirm` to resolve.
+   */
+  async #confirm(run: Run, job: JobContext, quote: PreparedQuote | null): Promise<ConfirmAnswer> {
     this.#setStatus(run, { kind: 'confirming' });
     const signal = run.controller.signal;
     for (let throttled = 0; ; throttled++) {
       throwIfAborted(signal);
+      const beforeConfirm = this.#options.beforeConfirm;
+      if (beforeConfirm) {
+        await untilAborted(
+          Promise.resolve().then(() =>
+            beforeConfirm({
+              jobId: job.jobId as string,
+              network: job.plan.network as Network,
+              operation: job.plan.operation,
+              quote,
+            }),
+          ),
+          signal,
+        );
+        throwIfAborted(signal);
+      }
       run.confirmInFlight = true;
       job.confirmSent = true;
       try {
-        const answer = await this.#transport.request({
+        const response = await this.#transport.request({
           method: 'POST',
           path: job.plan.routes!.confirm,
           body: { job_id: job.jobId },
           schema: ConfirmResponseSchema,
-          // No idempotency key on confirm: a retry after a lost answer would get a 404.
+          // No idempotency key on confirm, and no blind retry: see #prepareAndConfirm.
           idempotent: false,
           maxRetries: 0,
           signal,
         });
         run.confirmInFlight = false;
-        return answer;
+        return { kind: 'accepted', response };
       } catch (error) {
         run.confirmInFlight = false;
         if (signal.aborted) throw error;
         if (AtsApiError.is(error) && error.status < 500) {
           if (error.status === 404 && error.code === 'registration.prepared_not_found') {
-            return 'no_live_quote';
+            return { kind: 'no_live_quote' };
           }
           // 429 throttling is answered before anything happens: waiting and sending again is safe.
           if (
@@ -937,13 +1230,7 @@ export class RegistrationEngine {
           // Any other 4xx is a refusal: nothing was confirmed.
           throw error;
         }
-        this.#commit(run, { confirmMayHaveSucceeded: true });
-        throw new AtsConfirmOutcomeUnknownError({
-          jobId: job.jobId as string,
-          reason: lostAnswerReason(error),
-          cause: error,
-          requestId: AtsError.is(error) ? error.requestId : undefined,
-        });
+        return { kind: 'lost', error };
       }
     }
   }
@@ -954,15 +1241,18 @@ export class RegistrationEngine {
     job: JobContext | null,
     transactionId: string,
     confirmed: ConfirmResponse | null,
-    quote: PreparedQuote | null = null,
+    known: { quote?: PreparedQuote | null; recovered?: boolean } = {},
   ): Promise<RegistrationResult> {
+    const quote = known.quote ?? null;
     const via = this.#webSocket ? 'websocket' : 'polling';
     this.#commit(run, {
       transactionId,
       status: { kind: 'tracking', step: null, progress: 0, description: null, via },
       tracking: null,
+      // Accepted (or found): no longer a maybe.
+      confirmMayHaveSucceeded: false,
     });
-    if (confirmed && job?.jobId) {
+    if ((confirmed || known.recovered) && job?.jobId) {
       this.#emit('confirmed', { jobId: job.jobId, transactionId });
     }
     if (!this.#webSocket && this.#options.webSocket === undefined) {
@@ -1138,6 +1428,7 @@ function checkOptions(options: RegistrationEngineOptions): void {
     ['quoteExpiryMarginMs', options.quoteExpiryMarginMs, true],
     ['socketIdleTimeoutMs', options.socketIdleTimeoutMs, false],
     ['trackingTimeoutMs', options.trackingTimeoutMs, false],
+    ['confirmLookupTimeoutMs', options.confirmLookupTimeoutMs, true],
   ];
   for (const [path, value, zeroAllowed] of counts) {
     if (value === undefined) continue;
@@ -1164,6 +1455,13 @@ function checkOptions(options: RegistrationEngineOptions): void {
       message: 'must be a function (quote, explanation) => boolean | Promise<boolean>',
     });
   }
+  if (options.beforeConfirm !== undefined && typeof options.beforeConfirm !== 'function') {
+    issues.push({
+      path: 'beforeConfirm',
+      code: 'invalid_type',
+      message: 'must be a function ({ jobId, network, operation, quote }) => void | Promise<void>',
+    });
+  }
   if (issues.length > 0) throw new AtsValidationError('Invalid engine options', { issues });
 }
 
@@ -1186,6 +1484,52 @@ function renameSourceIssues(error: unknown): unknown {
     path: issue.path.replace(/^source/, 'media'),
   }));
   return new AtsValidationError('Invalid media', { issues, cause: error });
+}
+
+/** Read routes for finding what a consumed job produced, in the job's own family. */
+interface LookupRoutes {
+  /** The organization's works listing (registrations). */
+  works: string;
+  /** The work's versions (add-version jobs). */
+  versions: string | undefined;
+  /** `{ats_id}` routes take the network (api.md §8.2); access-code routes do not. */
+  networkQuery: boolean;
+}
+
+function lookupRoutesOf(plan: RequestPlan): LookupRoutes | null {
+  const prepare = plan.routes?.prepare;
+  if (!prepare) return null;
+  const root = prepare.slice(0, -'/prepare'.length);
+  if (plan.transactionType !== 'add_version') {
+    return { works: root, versions: undefined, networkQuery: true };
+  }
+  const owner = root.slice(0, -'/versions'.length);
+  return {
+    works: owner.replace(/\/[^/]+$/, ''),
+    versions: root,
+    networkQuery: !owner.startsWith('/v1/access/'),
+  };
+}
+
+function checkResumeExtras(request: RegistrationRequest): void {
+  if (request?.operation !== 'resume') return;
+  const issues: { path: string; code: string; message: string }[] = [];
+  if (
+    request.workId !== undefined &&
+    request.workId !== null &&
+    typeof request.workId !== 'string'
+  ) {
+    issues.push({
+      path: 'workId',
+      code: 'invalid_type',
+      message: "must be the quote's work_id (a string), or be left out",
+    });
+  }
+  const neverSent = request.confirmNeverSent;
+  if (neverSent !== undefined && typeof neverSent !== 'boolean') {
+    issues.push({ path: 'confirmNeverSent', code: 'invalid_type', message: 'must be a boolean' });
+  }
+  if (issues.length > 0) throw new AtsValidationError('Invalid resume input', { issues });
 }
 
 function isJobNotFound(error: unknown): boolean {

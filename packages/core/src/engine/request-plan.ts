@@ -333,8 +333,8 @@ function checkMediaPresent(media: unknown, issues: ValidationIssue[]): void {
 // Request names for the wire names a caller does not write.
 const REQUEST_PATH_NAMES: Record<string, string> = { external_user_ref: 'externalUserRef' };
 
-function toIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
-  return toFieldErrors(error).map((field) => {
+function toIssues(error: z.ZodError, input: unknown, prefix = ''): ValidationIssue[] {
+  return toFieldErrors(error, input).map((field) => {
     const [head = '', ...rest] = field.path.split('.');
     const renamed = [REQUEST_PATH_NAMES[head] ?? head, ...rest].join('.');
     const path = prefix === '' ? renamed : renamed === '' ? prefix : joinPath(prefix, renamed);
@@ -353,7 +353,7 @@ function joinPath(prefix: string, path: string): string {
 function parseInto<T>(schema: z.ZodType<T>, value: unknown, issues: ValidationIssue[]): T | null {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  issues.push(...toIssues(result.error));
+  issues.push(...toIssues(result.error, value));
   return null;
 }
 
@@ -365,7 +365,7 @@ function parseField<T>(
 ): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  issues.push(...toIssues(result.error, path));
+  issues.push(...toIssues(result.error, value, path));
   return undefined;
 }
 

@@ -80,6 +80,17 @@ export type ResumeRequest = (VersionTarget | { atsId?: undefined; accessCode?: u
   creators?: readonly CreatorInput[] | undefined;
   /** For the commitment check only: bytes, a Blob, a web stream or an async iterable. */
   media?: UploadSource | undefined;
+  /**
+   * The quote's `work_id`, when it was kept: how the work is recognised in the listing if the job
+   * turns out to be confirmed already. Default: the job id (the sandbox's choice, a hint only).
+   */
+  workId?: string | undefined;
+  /**
+   * The caller knows no confirm was ever sent for this job (it journals each confirm before
+   * sending it): a job found gone then only expired, and the run fails with the server's `404`
+   * so the caller can start a new job, instead of searching the listing for a registration.
+   */
+  confirmNeverSent?: boolean | undefined;
 };
 
 /** Follow a transaction already confirmed, until it completes or fails. */
@@ -225,6 +236,8 @@ export interface RegistrationWarning {
     | 'quote_lapsed'
     | 'tracking_fallback'
     | 'engine_busy'
+    | 'confirm_answer_lost'
+    | 'confirm_recovered'
     | (string & {});
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>> | undefined;
@@ -287,6 +300,8 @@ export interface RegistrationEngineEvents {
     readonly at: StatusKind;
     readonly confirmMayHaveSucceeded: boolean;
     readonly jobId: string | null;
+    /** Set when the abort came after a confirm was accepted: the transaction goes on. */
+    readonly transactionId: string | null;
   };
 }
 
@@ -339,6 +354,15 @@ export interface EngineTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** What `beforeConfirm` is told. */
+export interface ConfirmContext {
+  readonly jobId: string;
+  readonly network: Network;
+  readonly operation: RegistrationOperation;
+  /** The quote being paid; null when resuming at confirm (it was approved earlier). */
+  readonly quote: PreparedQuote | null;
+}
+
 /** Polling of the status route (api.md §7.1: every 2 s, backing off after 30 s). */
 export interface PollingOptions {
   /** Default 2 000 ms. */
@@ -380,6 +404,16 @@ export interface RegistrationEngineOptions {
   maxPriceCredits?: number | undefined;
   /** Default: `enforce` when the engine has the media, `off` otherwise. */
   verifyCommitment?: VerifyCommitmentMode | undefined;
+  /**
+   * Awaited before each confirm request is sent, e.g. to record durably that this job may be
+   * confirmed from now on (a batch journal). A rejection ends the run before anything is sent.
+   */
+  beforeConfirm?: ((context: ConfirmContext) => void | Promise<void>) | undefined;
+  /**
+   * How long to look for the registration in the works listing when a confirm's answer was lost
+   * and the job turned out consumed (the work is listed from finality on). Default 60 000 ms.
+   */
+  confirmLookupTimeoutMs?: number | undefined;
   /** Starts from init again at most this many times per run. Default 2. */
   maxRestarts?: number | undefined;
   /** Prepares again at most this many times per run after a lapsed quote. Default 3. */

@@ -110,6 +110,11 @@ describe('new AtsClient(options)', () => {
     ]);
   });
 
+  it('refuses a sleep option that is not a function', () => {
+    const error = validationError(() => new AtsClient({ apiKey: API_KEY, sleep: 5 as never }));
+    expect(error.issues.map((issue) => issue.path)).toEqual(['sleep']);
+  });
+
   it('lowercases the organization id', () => {
     const client = new AtsClient({ apiKey: API_KEY, organizationId: ORG_ID.toUpperCase() });
     expect(client.organizationId).toBe(ORG_ID);
@@ -149,6 +154,28 @@ describe('the API key stays secret', () => {
     await expect(client.stats()).resolves.toEqual({ total_works: 3, max_audio_size_bytes: 500 });
     expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(api.requests[0]?.query.get('network')).toBe('testnet');
+  });
+
+  it('waits between retries with the sleep option (here the server’s Retry-After)', async () => {
+    let calls = 0;
+    api.route('GET', '/v1/stats', (request) =>
+      calls++ === 0
+        ? {
+            ...apiError(request, 503, 'common.service_unavailable'),
+            headers: { 'retry-after': '3' },
+          }
+        : { body: { total_works: 1, max_audio_size_bytes: 500 } },
+    );
+    const waits: number[] = [];
+    const client = new AtsClient({
+      apiKey: API_KEY,
+      baseUrl: api.baseUrl,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    await expect(client.stats()).resolves.toMatchObject({ total_works: 1 });
+    expect(waits).toEqual([3_000]);
   });
 
   it('is not sent to the transaction routes, which need no credential', async () => {

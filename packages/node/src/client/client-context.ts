@@ -1,4 +1,10 @@
-import { createTransport, type Network, parseS3Error, type Transport } from '@ats-kit/core';
+import {
+  createTransport,
+  type Network,
+  parseS3Error,
+  type SleepFunction,
+  type Transport,
+} from '@ats-kit/core';
 import type { AtsLogger, ResolvedClientOptions } from './client-options';
 import { segment } from './path-params';
 
@@ -17,6 +23,8 @@ export interface ClientContext {
   /** GETs of presigned storage URLs (certificates): no credential, S3 XML errors understood. */
   readonly storage: Transport;
   readonly logger: AtsLogger | undefined;
+  /** The `sleep` option (waits between retries and polls), when given. */
+  readonly sleep: SleepFunction | undefined;
   /**
    * The route of the organization's works in the client's family: `/v1/works{suffix}`, or
    * `/v1/organizations/{org}/works{suffix}` with an `organizationId` (api.md §1).
@@ -55,6 +63,7 @@ export function createClientContext(options: ResolvedClientOptions): ClientConte
       });
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   const apiKey = options.apiKey;
   const organizationPrefix = options.organizationId
@@ -72,6 +81,7 @@ export function createClientContext(options: ResolvedClientOptions): ClientConte
       fetch: storageFetch(options.fetch ?? globalThis.fetch),
     }),
     logger,
+    sleep: options.sleep,
     worksPath: (suffix = '') => `${organizationPrefix}${suffix}`,
   };
 }

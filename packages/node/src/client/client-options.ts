@@ -4,6 +4,7 @@ import {
   DEFAULT_API_BASE_URL,
   type Network,
   parseApiBaseUrl,
+  type SleepFunction,
   type ValidationIssue,
 } from '@ats-kit/core';
 
@@ -45,6 +46,11 @@ export interface AtsClientOptions {
   fetch?: typeof fetch | undefined;
   /** Receives retry and fallback notices. Default: silent. */
   logger?: AtsLogger | undefined;
+  /**
+   * Waits between retries and polls (`(ms, signal) => Promise<void>`), e.g. to shorten them in
+   * tests. Default: `setTimeout`, rejecting when the signal fires.
+   */
+  sleep?: SleepFunction | undefined;
 }
 
 /** The options after defaults and checks. */
@@ -57,6 +63,7 @@ export interface ResolvedClientOptions {
   maxRetries: number;
   fetch: typeof fetch | undefined;
   logger: AtsLogger | undefined;
+  sleep: SleepFunction | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -149,6 +156,13 @@ export function resolveClientOptions(
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     issues.push({ path: 'fetch', code: 'invalid_type', message: 'must be a fetch function' });
   }
+  if (options.sleep !== undefined && typeof options.sleep !== 'function') {
+    issues.push({
+      path: 'sleep',
+      code: 'invalid_type',
+      message: 'must be a function (ms, signal) => Promise<void>',
+    });
+  }
 
   if (issues.length > 0) throw new AtsValidationError('Invalid AtsClient options', { issues });
   return {
@@ -160,6 +174,7 @@ export function resolveClientOptions(
     maxRetries,
     fetch: options.fetch,
     logger: options.logger,
+    sleep: options.sleep,
   };
 }
 

@@ -136,7 +136,7 @@ export class Transactions {
         statusUrl: ref.status_url,
         webSocket: options.webSocket === false ? null : this.#webSocket,
         signal: run.signal,
-        sleep: options.sleep ?? timerSleep,
+        sleep: options.sleep ?? this.#context.sleep ?? timerSleep,
         timers: {
           setTimeout: (callback, ms) => setTimeout(callback, ms),
           clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),

@@ -8,14 +8,18 @@ import {
   type Certificate,
   type ConfirmVersionResponse,
   ConfirmVersionResponseSchema,
+  type CreatorInput,
   type DownloadLink,
   type InitVersionResponse,
   InitVersionResponseSchema,
   type InitVersionUploadResponse,
   InitVersionUploadResponseSchema,
+  type Network,
   normalizeAccessCode,
   type PrepareVersionResponse,
   PrepareVersionResponseSchema,
+  type RegistrationEngine,
+  type RegistrationResult,
   type WorkVersionsResponse,
   WorkVersionsResponseSchema,
 } from '@ats-kit/core';
@@ -29,6 +33,7 @@ import {
   requestCertificateLink,
 } from './downloads';
 import { checkJobId } from './path-params';
+import { filenameOf, type RegistrationFile } from './registration-file';
 import { parseRequestBody } from './request-body';
 import {
   type IdempotentRequestOptions,
@@ -36,6 +41,23 @@ import {
   type RequestOptions,
   transportCallOptions,
 } from './request-options';
+import { type RegistrationOptions, runRegistration } from './run-registration';
+
+/** What `access(code).updateVersion` adds: new creators, and a new file or the current one. */
+export interface AccessUpdateVersionInput {
+  creators: readonly CreatorInput[];
+  /** A new file; without it the current file is kept. */
+  file?: RegistrationFile | undefined;
+  /** The new file's name; default the base name of its path. */
+  filename?: string | undefined;
+  /** The work's network. Default: read from the work (one `GET /v1/access/{code}/work`). */
+  network?: Network | undefined;
+  /** The work's title, for the full commitment check. Default: read with the network. */
+  title?: string | undefined;
+  /** Leave out: works opened by an access code have no reference (a value is refused). */
+  externalUserRef?: string | null | undefined;
+  contentType?: string | undefined;
+}
 
 /**
  * What an access code grants (api.md §9): reading its work and adding versions to it, through
@@ -50,12 +72,50 @@ import {
  */
 export class WorkAccess {
   readonly #context: ClientContext;
+  readonly #code: string;
   readonly #root: string;
 
   /** @internal Created by `client.access(code)`. */
   constructor(context: ClientContext, code: string) {
     this.#context = context;
-    this.#root = `/v1/access/${normalizeAccessCode(code, 'code')}`;
+    this.#code = normalizeAccessCode(code, 'code');
+    this.#root = `/v1/access/${this.#code}`;
+  }
+
+  /**
+   * Adds a version to the work in one call, as `client.works.updateVersion` does, through the
+   * access-code routes. Without `network`, the work is read first for its network and title.
+   *
+   * @example
+   * const { version } = await client.access(code).updateVersion({ creators, file: './v2.wav' });
+   */
+  async updateVersion(
+    input: AccessUpdateVersionInput,
+    options?: RegistrationOptions,
+  ): Promise<RegistrationResult> {
+    let network = input?.network;
+    let title = input?.title;
+    if (network === undefined && input !== null && typeof input === 'object') {
+      const work = await this.work(options?.signal ? { signal: options.signal } : undefined);
+      network = work.network;
+      title ??= work.title;
+    }
+    const file = input?.file;
+    return runRegistration(
+      this.#context,
+      {
+        operation: 'updateVersion',
+        accessCode: this.#code,
+        network,
+        creators: input?.creators,
+        externalUserRef: input?.externalUserRef,
+        media: file,
+        filename: file === undefined ? input?.filename : filenameOf(file, input.filename),
+        title,
+        contentType: input?.contentType,
+      } as Parameters<RegistrationEngine['run']>[0],
+      options,
+    );
   }
 
   /**

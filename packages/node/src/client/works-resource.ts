@@ -4,6 +4,7 @@ import {
   ConfirmVersionResponseSchema,
   type ConfirmWorkResponse,
   ConfirmWorkResponseSchema,
+  type CreatorInput,
   type DownloadLink,
   type InitVersionInput,
   InitVersionInputSchema,
@@ -27,6 +28,8 @@ import {
   PrepareVersionResponseSchema,
   type PrepareWorkResponse,
   PrepareWorkResponseSchema,
+  type RegistrationEngine,
+  type RegistrationResult,
   type WorkCreatorsResponse,
   WorkCreatorsResponseSchema,
   type WorkDetail,
@@ -34,6 +37,12 @@ import {
   type WorkVersionsResponse,
   WorkVersionsResponseSchema,
 } from '@ats-kit/core';
+import {
+  type BatchItem,
+  type BatchReport,
+  type RegisterManyOptions,
+  runRegisterMany,
+} from '../batch/register-many';
 import type { ClientContext } from './client-context';
 import {
   type AssetDownloadOptions,
@@ -51,6 +60,7 @@ import {
   networkQuery,
   segment,
 } from './path-params';
+import { filenameOf, type RegistrationFile } from './registration-file';
 import { parseRequestBody } from './request-body';
 import {
   type IdempotentRequestOptions,
@@ -58,7 +68,47 @@ import {
   type RequestOptions,
   transportCallOptions,
 } from './request-options';
+import {
+  type CreateRegistrationOptions,
+  createClientEngine,
+  type RegistrationOptions,
+  runRegistration,
+} from './run-registration';
 import { WorksList } from './works-list';
+
+/** What `works.register` registers. */
+export interface RegisterWorkInput {
+  /** Trimmed before it is sent and hashed; 1–255 characters. */
+  title: string;
+  /** 1–32 creators: the wire object, `roles` as `{ author: true }` or `['author', 'composer']`. */
+  creators: readonly CreatorInput[];
+  /** A path or `file:` URL (read once: uploaded and hashed in the same pass), bytes, a Blob or `{ stream, size }`. */
+  file: RegistrationFile;
+  /** The name users will see. Default: the base name of the path (required for bytes and streams). */
+  filename?: string | undefined;
+  /** Default: the client's network. */
+  network?: Network | undefined;
+  /** Your user's reference: the work then gets no access code. */
+  externalUserRef?: string | null | undefined;
+  /** `Content-Type` of the upload. Default `application/octet-stream` (a Blob's own type). */
+  contentType?: string | undefined;
+}
+
+/** What `works.updateVersion` adds: new creators, and a new file or the current one. */
+export interface UpdateVersionInput {
+  creators: readonly CreatorInput[];
+  /** A new file; without it the current file is kept (`versions/init`). */
+  file?: RegistrationFile | undefined;
+  /** The new file's name; default the base name of its path. */
+  filename?: string | undefined;
+  /** The network the `ats_id` is counted on. Default: the client's. */
+  network?: Network | undefined;
+  /** Must be the work's own reference when it has one. */
+  externalUserRef?: string | null | undefined;
+  /** The work's title, to check the whole commitment locally (else media hash and creators only). */
+  title?: string | undefined;
+  contentType?: string | undefined;
+}
 
 /** Body of `works.init`: the wire body; `network` defaults to the client's. */
 export type WorkInitParams = Omit<InitWorkInput, 'network'> & { network?: Network | undefined };
@@ -116,9 +166,110 @@ export class Works {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The registration flow (init → upload → prepare → confirm → track) as one call:
-  // `register(...)` and `updateVersion(...)` go here, driving the core registration engine. The
-  // low-level steps below are what they are built from.
+  // The registration flow (init → upload → prepare → confirm → track) as one call, driving the
+  // core registration engine. The low-level steps further down are what it is built from.
+
+  /**
+   * Registers a work in one call: init, upload (a path is read once: uploaded and hashed in the
+   * same pass), prepare, approval of the quote, confirm, then following the chain transaction to
+   * finality. Resolves with the result (`ats_id`, `tx_hash`, `access_code`, `work_id`…). A confirm
+   * whose answer is lost is resolved safely (prepare tells whether it happened; the listing gives
+   * its outcome), never sent blindly twice. Rejects with `AtsValidationError` (bad input, before any
+   * request), `AtsQuoteDeclinedError`, `AtsCommitmentMismatchError`, `AtsTransactionFailedError`
+   * (refunded), `AtsConfirmOutcomeUnknownError` (with the job id), `AtsRegistrationAbortedError`
+   * (the `signal`; it says whether the registration goes on) or an `AtsApiError`.
+   *
+   * @example
+   * const result = await client.works.register(
+   *   { title: 'Song', file: './song.wav', creators: [{ full_name: 'Ada', email: 'ada@example.com', roles: ['author'] }] },
+   *   { maxPriceCredits: 100, onProgress: ({ bytes, total }) => console.log(bytes, '/', total) },
+   * );
+   * console.log(result.ats_id, result.access_code);
+   */
+  async register(
+    input: RegisterWorkInput,
+    options?: RegistrationOptions,
+  ): Promise<RegistrationResult> {
+    const file = input?.file;
+    return runRegistration(
+      this.#context,
+      {
+        operation: 'register',
+        network: input?.network ?? this.#context.network,
+        title: input?.title,
+        filename: file === undefined ? input?.filename : filenameOf(file, input.filename),
+        creators: input?.creators,
+        externalUserRef: input?.externalUserRef,
+        media: file,
+        contentType: input?.contentType,
+      } as Parameters<RegistrationEngine['run']>[0],
+      options,
+    );
+  }
+
+  /**
+   * Adds a version to a work in one call: new creators, with a new file (`versions/init-upload`,
+   * then the upload) or keeping the current one (`versions/init`), then prepare, approval, confirm
+   * and tracking, as `register`. The title never changes; the result's `version` is the new number.
+   *
+   * @example
+   * const { version } = await client.works.updateVersion(7, { creators, file: './v2.wav' });
+   */
+  async updateVersion(
+    atsId: number,
+    input: UpdateVersionInput,
+    options?: RegistrationOptions,
+  ): Promise<RegistrationResult> {
+    const file = input?.file;
+    return runRegistration(
+      this.#context,
+      {
+        operation: 'updateVersion',
+        atsId,
+        network: input?.network ?? this.#context.network,
+        creators: input?.creators,
+        externalUserRef: input?.externalUserRef,
+        media: file,
+        filename: file === undefined ? input?.filename : filenameOf(file, input.filename),
+        title: input?.title,
+        contentType: input?.contentType,
+      } as Parameters<RegistrationEngine['run']>[0],
+      options,
+    );
+  }
+
+  /**
+   * A core registration engine bound to this client (its key, routes, retries), for callers who
+   * want its snapshot store and typed events: `register`, `updateVersion`, `resume` (a job from
+   * another process), `track`, `abort`. One run at a time per engine.
+   *
+   * @example
+   * const engine = client.works.createRegistration({ maxPriceCredits: 80 });
+   * engine.on('quote', ({ explanation }) => console.log('debit', explanation.debitCredits));
+   * const result = await engine.register({ network: 'mainnet', title, filename, creators, media: './song.wav' });
+   */
+  createRegistration(options?: CreateRegistrationOptions): RegistrationEngine {
+    return createClientEngine(this.#context, options);
+  }
+
+  /**
+   * Registers many works, `concurrency` at a time, each as `register` does; with a `journal` file
+   * a killed run started again resumes where it stopped, never registering or debiting an item
+   * twice. Resolves with a report (every item `registered`, `failed` or `skipped`) and never
+   * rejects for an item's failure. See `registerMany`.
+   *
+   * @example
+   * const report = await client.works.registerMany(items, { concurrency: 8, journal: './batch.jsonl' });
+   * console.log(report.summary);
+   */
+  registerMany(items: readonly BatchItem[], options?: RegisterManyOptions): Promise<BatchReport> {
+    return runRegisterMany(
+      { createEngine: (engineOptions) => this.createRegistration(engineOptions) },
+      this.#context.network,
+      items,
+      options,
+    );
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Registering a work, step by step (§5)

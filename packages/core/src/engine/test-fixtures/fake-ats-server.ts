@@ -1,6 +1,7 @@
 // A small loopback stand-in for the ATS API, enough for the engine's tests: init / upload /
-// prepare / confirm in the three route families, the status route, the transaction WebSocket and
-// stats, on a virtual clock, with scripted failures. Not the sandbox (packages/sandbox): only what
+// prepare / confirm in the three route families, the status route, the transaction WebSocket,
+// stats and the reads a lost confirm is looked up with (works listing, versions), on a virtual
+// clock, with scripted failures. Not the sandbox (packages/sandbox): only what
 // the engine needs, kept readable.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -97,6 +98,8 @@ interface Work {
   accessCode: string | null;
   externalUserRef: string | null;
   versions: number;
+  /** Finalized versions, oldest first, as the versions route shows them. */
+  history: { version: number; commitment: string; transactionId: string; at: number }[];
 }
 
 interface Job {
@@ -112,6 +115,8 @@ interface Job {
   quoteExpiresAt: number | null;
   prepared: boolean;
   confirmed: boolean;
+  /** The commitment of the last prepare, recorded at finality. */
+  commitment: string | null;
 }
 
 const STEPS = [
@@ -245,6 +250,7 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
       work.versions += 1;
       version = work.versions;
       if (job.bytes) work.bytes = job.bytes;
+      work.history.push(historyEntry(version, job, tx));
     } else {
       atsIds[tx.network] += 1;
       work = {
@@ -258,6 +264,7 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
           : `atc_${createHash('sha256').update(tx.id).digest('hex')}`,
         externalUserRef: job?.externalUserRef ?? null,
         versions: 1,
+        history: [historyEntry(1, job, tx)],
       };
       works.set(`${work.network}:${work.atsId}`, work);
     }
@@ -272,6 +279,19 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
       explorer_url: `https://explorer.example/tx/${txHash}`,
       access_code: tx.type === 'register' ? work.accessCode : null,
       error: null,
+    };
+  }
+
+  function historyEntry(
+    version: number,
+    job: Job | null,
+    tx: Transaction,
+  ): Work['history'][number] {
+    return {
+      version,
+      commitment: job?.commitment ?? hex(`seed:${tx.id}`),
+      transactionId: tx.id,
+      at: clock.now(),
     };
   }
 
@@ -303,13 +323,16 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
 
   // ---- Jobs ----------------------------------------------------------------------------------
 
-  function newJob(fields: Omit<Job, 'id' | 'prepared' | 'confirmed' | 'quoteExpiresAt'>): Job {
+  function newJob(
+    fields: Omit<Job, 'id' | 'prepared' | 'confirmed' | 'quoteExpiresAt' | 'commitment'>,
+  ): Job {
     const job: Job = {
       ...fields,
       id: randomUUID(),
       prepared: false,
       confirmed: false,
       quoteExpiresAt: null,
+      commitment: null,
     };
     jobs.set(job.id, job);
     return job;
@@ -344,6 +367,7 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
           ? quoteFees({ operation: 'update', network: job.network, keepFile: true })
           : quoteFees({ operation: 'update', network: job.network, sizeBytes: job.bytes.length });
     const total = fees.total_price_credits + (settings.brokenTotals ? 1 : 0);
+    job.commitment = `0x${commitment.commitment}`;
     return {
       status: 200,
       json: {
@@ -386,6 +410,9 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
   const REGISTER = new RegExp(`^${WORKS}/(init|prepare|confirm)$`);
   const VERSION = new RegExp(`^${WORKS}/(\\d+)/versions/(init|init-upload|prepare|confirm)$`);
   const ACCESS = /^\/v1\/access\/([^/]+)\/versions\/(init|init-upload|prepare|confirm)$/;
+  const LISTING = new RegExp(`^${WORKS}$`);
+  const VERSIONS = new RegExp(`^${WORKS}/(\\d+)/versions$`);
+  const ACCESS_VERSIONS = /^\/v1\/access\/([^/]+)\/versions$/;
 
   async function route(request: RecordedRequest, raw: Buffer): Promise<Answer> {
     const { method, path } = request;
@@ -419,6 +446,10 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
       advance(tx);
       return answer;
     }
+    if (method === 'GET') {
+      const read = readWorks(path, request.query);
+      if (read) return read;
+    }
     if (method !== 'POST') return error(404, 'common.not_found');
 
     const register = REGISTER.exec(path);
@@ -444,6 +475,85 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
     }
     const job = jobs.get(String(body.job_id));
     return action === 'prepare' ? prepare(job) : confirm(job);
+  }
+
+  /**
+   * The reads a lost confirm is looked up with. Each one moves every pending transaction one
+   * step on, as the chain would while the client looks (so a consumed job ends up listed).
+   */
+  function readWorks(path: string, query: URLSearchParams): Answer | null {
+    const listing = LISTING.exec(path);
+    const versions = VERSIONS.exec(path);
+    const accessVersions = ACCESS_VERSIONS.exec(path);
+    if (!listing && !versions && !accessVersions) return null;
+    for (const tx of transactions.values()) advance(tx);
+    if (listing) {
+      const network = query.get('network');
+      const all = [...works.values()]
+        .filter((work) => !network || work.network === network)
+        .reverse();
+      const first = Number(query.get('first') ?? 20);
+      const offset = Number(query.get('after') ?? 0);
+      const page = all.slice(offset, offset + first);
+      const end = offset + page.length;
+      return {
+        status: 200,
+        json: {
+          works: page.map(summaryOf),
+          page_info: {
+            has_next_page: end < all.length,
+            has_previous_page: offset > 0,
+            start_cursor: page.length > 0 ? String(offset) : null,
+            end_cursor: page.length > 0 ? String(end) : null,
+          },
+          total_count: all.length,
+        },
+      };
+    }
+    const work = versions
+      ? works.get(`${query.get('network')}:${versions[1]}`)
+      : [...works.values()].find((w) => w.accessCode === accessVersions?.[1]);
+    if (!work) return error(404, 'work.not_found');
+    return {
+      status: 200,
+      json: {
+        ats_id: work.atsId,
+        network: work.network,
+        work_id: work.workId,
+        versions: work.history.map((entry) => ({
+          version: entry.version,
+          commitment: entry.commitment,
+          media_hash: hex(`media:${entry.transactionId}`),
+          merkle_root: hex(`root:${entry.transactionId}`),
+          asset_filename: 'file.wav',
+          registered_at_block: 1,
+          registered_at: iso(entry.at),
+          block_hash: hex(`block:${entry.transactionId}`),
+          tx_hash: hex(`tx:${entry.transactionId}`),
+          transaction_id: entry.transactionId,
+          fee_credits: 0,
+          storage_fee_credits: 0,
+        })),
+      },
+    };
+  }
+
+  function summaryOf(work: Work): Record<string, unknown> {
+    const latest = work.history[work.history.length - 1];
+    return {
+      id: work.workId,
+      ats_id: work.atsId,
+      owner: 'owner',
+      title: work.title,
+      asset_filename: 'file.wav',
+      latest_version: work.versions,
+      latest_commitment: latest?.commitment ?? hex('none'),
+      created_at: iso(work.history[0]?.at ?? 0),
+      latest_version_at: iso(latest?.at ?? 0),
+      has_files: true,
+      network: work.network,
+      external_user_ref: work.externalUserRef,
+    };
   }
 
   function initJob(
@@ -677,6 +787,14 @@ export async function startFakeAtsServer(clock: TestClock): Promise<FakeAtsServe
         accessCode: `atc_${createHash('sha256').update(`${network}:${atsId}`).digest('hex')}`,
         externalUserRef: null,
         versions: 1,
+        history: [
+          {
+            version: 1,
+            commitment: hex(`seeded:${network}:${atsId}`),
+            transactionId: randomUUID(),
+            at: clock.now(),
+          },
+        ],
       };
       works.set(`${network}:${atsId}`, work);
       atsIds[network] = Math.max(atsIds[network], atsId);
