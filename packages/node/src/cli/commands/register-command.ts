@@ -1,0 +1,121 @@
+import { InitWorkInputSchema, type Network } from '@ats-kit/core';
+import { Command } from 'commander';
+import { createCliClient } from '../cli-client';
+import { CliUsageError } from '../cli-errors';
+import { addConnectionOptions, collect, wholeNumber } from '../command-options';
+import { runCommand } from '../command-runner';
+import { requireConsent } from '../consent';
+import { ExitCode } from '../exit-codes';
+import { formatBytes } from '../format-units';
+import { formatOutcome } from '../registration-format';
+import { registrationDocument, registrationFailureContext } from '../registration-report';
+import { RegistrationView } from '../registration-view';
+import type { CliStreams } from '../terminal';
+import { checkMediaFile, checkRequestFields, creatorsFromFlags } from '../work-input';
+
+interface RegisterFlags {
+  title?: string;
+  creator?: string[];
+  ipi?: string;
+  isni?: string;
+  network?: Network;
+  baseUrl?: string;
+  filename?: string;
+  externalUserRef?: string;
+  maxPrice?: number;
+  yes?: boolean;
+  json?: boolean;
+}
+
+/** `ats register <file>`: registers a new work (init → upload → prepare → confirm → track). */
+export function registerCommand(streams: CliStreams, setExitCode: (code: number) => void): Command {
+  const command = new Command('register')
+    .summary('register a new work: upload, quote, confirm, follow the transaction')
+    .description(
+      'Registers an audio file as a new work: uploads it (hashing it in the same pass), shows ' +
+        'the quote, asks for confirmation (or --yes), then follows the transaction until it is final.',
+    )
+    .argument('<file>', 'the audio file (at most 500 MB)')
+    .option('--title <title>', "the work's title (required)")
+    .option(
+      '--creator <spec>',
+      'a creator, "Full Name <email> roles [ipi=…] [isni=…]", roles among author,composer,arranger,adapter; repeat for each (required)',
+      collect,
+    )
+    .option('--ipi <digits>', 'IPI of the only --creator (with several, write ipi=… inside each)')
+    .option('--isni <id>', 'ISNI of the only --creator (with several, write isni=… inside each)')
+    .option('--filename <name>', 'the file name shown to users (default: the file’s own name)')
+    .option('--external-user-ref <ref>', 'your user’s reference (no access code is issued then)')
+    .option('--max-price <credits>', 'refuse a quote that debits more than this', wholeNumber(0))
+    .option('-y, --yes', 'approve the quote without asking (required without a terminal)');
+  addConnectionOptions(command);
+  command.action(async (file: string, flags: RegisterFlags) => {
+    setExitCode(
+      await runCommand(
+        streams,
+        { command: 'register', json: flags.json === true },
+        async ({ terminal, interrupt, onFailure }) => {
+          // Everything local first: a mistake costs no request, upload or credit.
+          const title = flags.title;
+          if (title === undefined || title.trim() === '') {
+            throw new CliUsageError(
+              '--title is required: the work’s title, e.g. --title "My song"',
+            );
+          }
+          const creators = creatorsFromFlags(flags.creator, { ipi: flags.ipi, isni: flags.isni });
+          const media = await checkMediaFile(file, '<file>');
+          const filename = flags.filename ?? media.basename;
+          checkRequestFields(InitWorkInputSchema, {
+            network: flags.network ?? 'testnet',
+            title,
+            filename,
+            creators,
+            ...(flags.externalUserRef !== undefined
+              ? { external_user_ref: flags.externalUserRef }
+              : {}),
+          });
+          requireConsent(terminal, flags.yes === true);
+          const client = createCliClient(flags, streams.env);
+          const network = flags.network ?? client.network;
+
+          const view = new RegistrationView(terminal, interrupt, { assumeYes: flags.yes === true });
+          onFailure((error) => registrationFailureContext(view, error, interrupt.interrupted));
+          terminal.status(
+            `Registering "${title.trim()}" on ${network}: ${filename}, ${formatBytes(media.sizeBytes)}, ${creators.length} creator${creators.length === 1 ? '' : 's'}`,
+          );
+          try {
+            const result = await client.works.register(
+              {
+                title,
+                creators,
+                file: media.path,
+                filename,
+                network,
+                ...(flags.externalUserRef !== undefined
+                  ? { externalUserRef: flags.externalUserRef }
+                  : {}),
+              },
+              {
+                signal: interrupt.signal,
+                ...(flags.maxPrice !== undefined ? { maxPriceCredits: flags.maxPrice } : {}),
+                ...view.callbacks(),
+              },
+            );
+            view.close();
+            view.separate();
+            terminal.result(
+              formatOutcome(result, 'Registered', terminal, {
+                commitment: view.quote?.commitment,
+              }).join('\n'),
+            );
+            terminal.document(registrationDocument('register', result, view));
+            return ExitCode.ok;
+          } finally {
+            view.close();
+          }
+        },
+      ),
+    );
+  });
+  return command;
+}
