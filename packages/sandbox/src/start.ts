@@ -13,6 +13,7 @@ import type { SandboxContext, SandboxSecrets } from './context';
 import { type Database, openDatabase, readMeta, writeMeta } from './db/database';
 import { ensureDemoFixtures } from './demo/demo-fixtures';
 import { FaultStore, type FaultsChange } from './faults/faults';
+import { ExpiredRecordsPurge } from './housekeeping/expired-records-purge';
 import { createApp } from './http/app';
 import { type SandboxLogger, silentLogger } from './logging/logger';
 import { registerAccessRoutes } from './routes/access';
@@ -150,6 +151,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     [
       ctx.transactions,
       chain,
+      new ExpiredRecordsPurge(db, ctx.tokenBindings),
       {
         name: 'webhooks',
         sync: false,

@@ -23,7 +23,7 @@ const validInit = {
 function fieldErrorsOf(schema: z.ZodType, value: unknown) {
   const result = schema.safeParse(value);
   if (result.success) throw new Error('expected the value to be refused');
-  return toFieldErrors(result.error);
+  return toFieldErrors(result.error, value);
 }
 
 describe('the error envelope (§2.2)', () => {
@@ -160,6 +160,32 @@ describe('toFieldErrors', () => {
       { path: 'title', code: 'invalid_type', message: 'title: must be a string' },
       { path: 'creators', code: 'invalid_type', message: 'creators: must be an array of creators' },
     ]);
+  });
+
+  it('says "invalid_type" for a string enum given another type, when it has the input', () => {
+    expect(fieldErrorsOf(InitWorkRequestSchema, { ...validInit, network: 7 })).toEqual([
+      { path: 'network', code: 'invalid_type', message: 'network: must be "testnet" or "mainnet"' },
+    ]);
+    // Inside a union branch and an array, the path still finds the value.
+    expect(fieldErrorsOf(CreatorInputSchema, { ...creator, roles: ['author', 3] })).toEqual([
+      {
+        path: 'roles[1]',
+        code: 'invalid_type',
+        message: 'roles[1]: must be a role name: author, composer, arranger or adapter',
+      },
+    ]);
+    const schema = z.strictObject({ kind: z.enum(['a', 'b']) });
+    expect(fieldErrorsOf(schema, { kind: true })).toEqual([
+      { path: 'kind', code: 'invalid_type', message: 'kind: must be a string, one of "a", "b"' },
+    ]);
+    // Zod keeps the input in issues only when asked; either source works.
+    const reported = schema.safeParse({ kind: 1 }, { reportInput: true });
+    if (reported.success) throw new Error('expected the value to be refused');
+    expect(toFieldErrors(reported.error)[0]?.code).toBe('invalid_type');
+    // Without the input a wrong-typed enum value cannot be told from a wrong string.
+    const bare = schema.safeParse({ kind: 1 });
+    if (bare.success) throw new Error('expected the value to be refused');
+    expect(toFieldErrors(bare.error)[0]?.code).toBe('invalid_value');
   });
 
   it('says "too_few" / "too_many" for the creators count', () => {

@@ -300,6 +300,13 @@ function explainingBranch(issue: z.core.$ZodIssueInvalidUnion): Issue[] | null {
   return candidates.length === 1 ? (candidates[0] ?? null) : null;
 }
 
+// Our enum messages already name the options ("must be \"testnet\" or \"mainnet\""); Zod's
+// default one does not say a string is expected.
+function wrongTypeFix(issue: z.core.$ZodIssueInvalidValue): string {
+  if (/^[a-z]/.test(issue.message)) return issue.message;
+  return `must be a string, one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+}
+
 function pushField(
   out: FieldError[],
   path: readonly PropertyKey[],
@@ -310,7 +317,41 @@ function pushField(
   out.push({ path: formatted, code, message: formatted === '' ? fix : `${formatted}: ${fix}` });
 }
 
-function collect(issue: Issue, prefix: readonly PropertyKey[], out: FieldError[]): void {
+/** The value at `path` in `root`, or undefined when the path leaves the data. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * A string enum given a present value of another type (`network: 7`) is a wrong type, not a wrong
+ * value (api.md §4): Zod checks the option list first and reports `invalid_value`. Zod drops the
+ * input from finished issues unless asked (`reportInput`), so the value comes from the issue when
+ * it has one, else from the parsed input.
+ */
+function isWrongTypeForStringEnum(
+  issue: Issue,
+  path: readonly PropertyKey[],
+  input: unknown,
+): issue is z.core.$ZodIssueInvalidValue {
+  if (issue.code !== 'invalid_value') return false;
+  if (issue.values.length === 0 || !issue.values.every((known) => typeof known === 'string')) {
+    return false;
+  }
+  const value = 'input' in issue ? issue.input : valueAt(input, path);
+  return value !== undefined && value !== null && typeof value !== 'string';
+}
+
+function collect(
+  issue: Issue,
+  prefix: readonly PropertyKey[],
+  out: FieldError[],
+  input: unknown,
+): void {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     for (const key of issue.keys) {
@@ -321,7 +362,7 @@ function collect(issue: Issue, prefix: readonly PropertyKey[], out: FieldError[]
   if (issue.code === 'invalid_union' && !isAbsentIssue(issue)) {
     const branch = explainingBranch(issue);
     if (branch) {
-      for (const inner of branch) collect(inner, path, out);
+      for (const inner of branch) collect(inner, path, out, input);
       return;
     }
   }
@@ -329,7 +370,11 @@ function collect(issue: Issue, prefix: readonly PropertyKey[], out: FieldError[]
     (issue.code === 'invalid_key' || issue.code === 'invalid_element') &&
     issue.issues.length > 0
   ) {
-    for (const inner of issue.issues) collect(inner, path, out);
+    for (const inner of issue.issues) collect(inner, path, out, input);
+    return;
+  }
+  if (isWrongTypeForStringEnum(issue, path, input)) {
+    pushField(out, path, 'invalid_type', wrongTypeFix(issue));
     return;
   }
   const code = fieldCodeOf(issue);
@@ -344,17 +389,20 @@ function collect(issue: Issue, prefix: readonly PropertyKey[], out: FieldError[]
  * path and the fix.
  *
  * Unions are reported through the branch that explains the failure; unknown keys of strict
- * schemas give one `invalid_value` entry each.
+ * schemas give one `invalid_value` entry each. Pass the parsed `input` too: a string enum given a
+ * value of another type (`network: 7`) is then `invalid_type`, as for every other field, where
+ * Zod alone reports `invalid_value` (its finished issues do not keep the input unless parsed
+ * with `reportInput`, which works as well).
  *
  * @example
  * const result = InitWorkRequestSchema.safeParse(body);
- * if (!result.success) toFieldErrors(result.error);
+ * if (!result.success) toFieldErrors(result.error, body);
  * // [{ path: 'creators[2].isni', code: 'invalid_format',
  * //    message: 'creators[2].isni: must be 16 characters 0-9 or X' }]
  */
-export function toFieldErrors(error: z.ZodError): FieldError[] {
+export function toFieldErrors(error: z.ZodError, input?: unknown): FieldError[] {
   const out: FieldError[] = [];
-  for (const issue of error.issues) collect(issue, [], out);
+  for (const issue of error.issues) collect(issue, [], out, input);
   return out;
 }
 

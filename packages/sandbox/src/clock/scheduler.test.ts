@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ScheduledSource, Scheduler } from './scheduler';
 import { VirtualClock } from './virtual-clock';
 
@@ -43,5 +43,58 @@ describe('Scheduler', () => {
     ]);
     scheduler.catchUp();
     expect(log).toEqual([`sync@${t0}`]);
+  });
+
+  describe('with the wall-clock driver', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('lets an advance wait for a delivery the driver started, then run what it scheduled', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const clock = new VirtualClock({ wallNow: () => 0 }); // running, but the wall stands still
+      const t0 = clock.now();
+      const log: string[] = [];
+      let due: number | null = t0;
+      let answer: () => void = () => {};
+      // A webhook-like source: the first attempt hangs until answered, then schedules a retry.
+      const deliveries: ScheduledSource = {
+        name: 'webhooks',
+        sync: false,
+        nextDueAt: () => due,
+        runDue: async (at) => {
+          const attempt = due;
+          due = null;
+          log.push(`attempt@${attempt} (now ${at})`);
+          if (attempt === t0) {
+            await new Promise<void>((resolve) => {
+              answer = resolve;
+            });
+            due = clock.now() + 1_000;
+            log.push('answered');
+          }
+        },
+      };
+      const scheduler = new Scheduler(clock, [deliveries]);
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(log).toEqual([`attempt@${t0} (now ${t0})`]);
+
+      let advanced = false;
+      const advancing = scheduler.advance(5_000).then(() => {
+        advanced = true;
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(advanced).toBe(false);
+      answer();
+      await advancing;
+      expect(log).toEqual([
+        `attempt@${t0} (now ${t0})`,
+        'answered',
+        `attempt@${t0 + 1_000} (now ${t0 + 1_000})`,
+      ]);
+      expect(clock.now()).toBe(t0 + 5_000);
+      await scheduler.stop();
+    });
   });
 });

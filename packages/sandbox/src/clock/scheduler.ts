@@ -33,7 +33,8 @@ export class Scheduler {
   private running = false;
   private stopped = true;
   private chain: Promise<void> = Promise.resolve();
-  private asyncInFlight = new Set<string>();
+  /** Async runs started by the wall-clock driver, by source name, until they settle. */
+  private asyncInFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -104,6 +105,10 @@ export class Scheduler {
     return this.exclusive(async () => {
       const target = this.clock.now() + ms;
       for (let i = 0; i < MAX_STEPS_PER_RUN; i++) {
+        // A delivery the driver started must settle first: its outcome (and any retry it
+        // schedules inside the span) is part of "everything due in that span", and it must
+        // record its retry time against the instant it ran at, before the clock jumps.
+        await this.settleAsyncInFlight();
         const next = this.earliest(target, false);
         if (!next) break;
         this.clock.jumpTo(next.at);
@@ -116,6 +121,16 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Resolves once every async run the driver started has ended (their errors go to `onError`).
+   * `advance` calls it; tests and shutdown may too.
+   */
+  async settleAsyncInFlight(): Promise<void> {
+    while (this.asyncInFlight.size > 0) {
+      await Promise.all(this.asyncInFlight.values());
+    }
+  }
+
   private tick(): void {
     this.timer = undefined;
     void this.exclusive(async () => {
@@ -126,11 +141,11 @@ export class Scheduler {
         const due = source.nextDueAt();
         if (due === null || due > now) continue;
         // Deliveries may take up to 30 s of wall time: run them beside the chain, not before it.
-        this.asyncInFlight.add(source.name);
-        void this.runAsync(source, now).finally(() => {
+        const run = this.runAsync(source, now).finally(() => {
           this.asyncInFlight.delete(source.name);
           this.poke();
         });
+        this.asyncInFlight.set(source.name, run);
       }
     }).then(
       () => this.poke(),

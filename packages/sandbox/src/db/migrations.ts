@@ -169,6 +169,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (partition_key, idempotency_key)
   );
   `,
+  // The scheduler purges expired idempotency rows by expiry time.
+  `
+  CREATE INDEX idempotency_keys_expiry ON idempotency_keys(expires_at);
+  `,
 ];
 
 /**

@@ -31,4 +31,18 @@ describe('parseLenient', () => {
       ]);
     }
   });
+
+  it('reports a string enum given another type as invalid_type (api.md §4)', () => {
+    const result = parseLenient(InitWorkRequestSchema, {
+      network: 7,
+      title: 'T',
+      filename: 'a.wav',
+      creators: [creator],
+      extra: true,
+    });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.fields.map((f) => [f.path, f.code])).toEqual([['network', 'invalid_type']]);
+    }
+  });
 });

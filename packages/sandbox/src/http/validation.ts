@@ -1,5 +1,5 @@
 import { type FieldError, toFieldErrors } from '@ats-kit/core';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { ApiFailure } from './api-failure';
 
 /**
@@ -29,7 +29,7 @@ export function parseLenient<S extends z.ZodType>(
     if (result.success) return { success: true, data: result.data };
     const unknownKeys = result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
     if (unknownKeys.length === 0) {
-      return { success: false, fields: toFieldErrors(withTypeIssues(result.error, candidate)) };
+      return { success: false, fields: toFieldErrors(result.error, candidate) };
     }
     candidate = structuredClone(candidate);
     for (const issue of unknownKeys) {
@@ -43,7 +43,7 @@ export function parseLenient<S extends z.ZodType>(
   }
   const last = schema.safeParse(candidate);
   if (last.success) return { success: true, data: last.data };
-  return { success: false, fields: toFieldErrors(withTypeIssues(last.error, candidate)) };
+  return { success: false, fields: toFieldErrors(last.error, candidate) };
 }
 
 /**
@@ -68,32 +68,4 @@ function resolvePath(root: unknown, path: readonly PropertyKey[]): unknown {
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;
-}
-
-/**
- * An enum of strings given a value of another type (`network: 5`) is a wrong type, not a wrong
- * value (api.md §4 field codes): Zod reports `invalid_value`, the API `invalid_type`.
- */
-function withTypeIssues(error: z.ZodError, input: unknown): z.ZodError {
-  const issues = error.issues.map((issue) => {
-    if (issue.code !== 'invalid_value') return issue;
-    const value = resolvePath(input, issue.path);
-    if (
-      issue.values.length > 0 &&
-      issue.values.every((known) => typeof known === 'string') &&
-      value !== undefined &&
-      value !== null &&
-      typeof value !== 'string'
-    ) {
-      return {
-        code: 'invalid_type',
-        expected: 'string',
-        input: value,
-        path: issue.path,
-        message: issue.message,
-      } as z.core.$ZodIssue;
-    }
-    return issue;
-  });
-  return new z.ZodError(issues);
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import {
+  AtsFileTooLargeError,
   computeCommitment,
   hashMedia,
   PROTOCOL_VERSION,
@@ -104,31 +105,7 @@ export async function prepareJob(
     { title, creators },
     { mediaHash: mediaHash!, sizeBytes: sizeBytes! },
   );
-  const settings = ctx.settings.current;
-  const fees =
-    job.kind === 'register'
-      ? quoteFees({
-          operation: 'register',
-          network: job.network,
-          sizeBytes: sizeBytes!,
-          schedule: settings.fees,
-          testnetQuote: settings.testnet_quote as TestnetQuoteMode,
-        })
-      : job.reuses_file === 1
-        ? quoteFees({
-            operation: 'update',
-            network: job.network,
-            keepFile: true,
-            schedule: settings.fees,
-            testnetQuote: settings.testnet_quote as TestnetQuoteMode,
-          })
-        : quoteFees({
-            operation: 'update',
-            network: job.network,
-            sizeBytes: sizeBytes!,
-            schedule: settings.fees,
-            testnetQuote: settings.testnet_quote as TestnetQuoteMode,
-          });
+  const fees = quoteJob(ctx, job, sizeBytes!);
 
   const now = ctx.clock.now();
   const expiresAt = now + QUOTE_TTL_MS;
@@ -171,6 +148,45 @@ export async function prepareJob(
     merkle_root: merkleRoot,
     protocol_version: PROTOCOL_VERSION,
   };
+}
+
+// The size was checked against the limit before hashing, but the schedule's maximum may have been
+// lowered meanwhile (PUT /_sandbox/settings): that is the same 413, never a 500.
+function quoteJob(ctx: SandboxContext, job: JobRow, sizeBytes: number) {
+  const settings = ctx.settings.current;
+  try {
+    return job.kind === 'register'
+      ? quoteFees({
+          operation: 'register',
+          network: job.network,
+          sizeBytes,
+          schedule: settings.fees,
+          testnetQuote: settings.testnet_quote as TestnetQuoteMode,
+        })
+      : job.reuses_file === 1
+        ? quoteFees({
+            operation: 'update',
+            network: job.network,
+            keepFile: true,
+            schedule: settings.fees,
+            testnetQuote: settings.testnet_quote as TestnetQuoteMode,
+          })
+        : quoteFees({
+            operation: 'update',
+            network: job.network,
+            sizeBytes,
+            schedule: settings.fees,
+            testnetQuote: settings.testnet_quote as TestnetQuoteMode,
+          });
+  } catch (error) {
+    if (!(error instanceof AtsFileTooLargeError)) throw error;
+    throw new ApiFailure(
+      413,
+      'registration.audio_too_large',
+      `The file is ${error.sizeBytes} bytes; the limit is ${error.maxBytes}.`,
+      { size_bytes: error.sizeBytes, max_bytes: error.maxBytes },
+    );
+  }
 }
 
 function dryRun(ctx: SandboxContext, job: JobRow): void {

@@ -140,6 +140,7 @@ export class TokenBindingStore {
   readonly #select;
   readonly #insert;
   readonly #purge;
+  readonly #earliestExpiry;
   readonly #clear;
 
   constructor(db: Database) {
@@ -152,6 +153,9 @@ export class TokenBindingStore {
        VALUES (@jti, @jobId, @now, @expiresAt) ON CONFLICT (jti) DO NOTHING`,
     );
     this.#purge = db.prepare('DELETE FROM session_token_bindings WHERE expires_at <= ?');
+    this.#earliestExpiry = db.prepare<[], { at: number | null }>(
+      'SELECT MIN(expires_at) AS at FROM session_token_bindings',
+    );
     this.#clear = db.prepare('DELETE FROM session_token_bindings');
   }
 
@@ -172,6 +176,11 @@ export class TokenBindingStore {
   /** Forgets bindings of tokens that have expired (they can no longer be presented). */
   purgeExpired(now: number): number {
     return this.#purge.run(now).changes;
+  }
+
+  /** The earliest `expiresAt` of a stored binding (epoch ms), or null when there is none. */
+  earliestExpiry(): number | null {
+    return this.#earliestExpiry.get()?.at ?? null;
   }
 
   /** Removes every binding (sandbox reset). */
