@@ -8,6 +8,7 @@ import { type Harness, media, registerInput, startHarness } from './test-fixture
 
 const opened = vi.hoisted(() => ({ paths: [] as string[] }));
 
+// Every way core opens a file for reading: streams (hashing) and fs.open (the Node upload engine).
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
@@ -15,6 +16,10 @@ vi.mock('node:fs', async (importOriginal) => {
     createReadStream: (path: string, options?: Parameters<typeof fs.createReadStream>[1]) => {
       opened.paths.push(String(path));
       return fs.createReadStream(path, options);
+    },
+    open: (...args: Parameters<typeof fs.open>) => {
+      opened.paths.push(String(args[0]));
+      return (fs.open as (...a: unknown[]) => void)(...args);
     },
   };
 });

@@ -1,6 +1,5 @@
 // Node engine of `#upload-engine`: one streamed PUT through node:http(s) with Content-Length, the
 // source read chunk by chunk (never whole) and hashed in the same pass.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AtsError, AtsUploadError, AtsValidationError } from '../errors';
 import { createMediaHasher, type MediaHasher } from '../hashing';
 import { readMediaChunks } from '../hashing/media-chunks';
+import { type AttemptChunks, iteratedChunks, readFileChunks } from './attempt-chunks';
 import type {
   ByteStream,
   PreparedUploadSource,
@@ -17,14 +17,17 @@ import type {
   UploadAttempt,
 } from './types';
 
-// Granularity of writes: small enough for smooth progress and stall detection, large enough to
-// keep syscalls few. Also the file read size.
-const CHUNK_BYTES = 256 * 1024;
+// Granularity of file reads and socket writes. On a 500 MB upload to a loopback sink, 1 MiB
+// chunks took about a third less CPU time than 256 KiB ones (a quarter of the reads, writes,
+// thread-pool round trips and callbacks); progress and stall detection stay fine-grained.
+const CHUNK_BYTES = 1024 * 1024;
+// Reused read buffers per file attempt: one in the socket, one ready, one being read, one spare.
+const FILE_READ_BUFFERS = 4;
 // The store's error documents are small; anything past this is not kept.
 const MAX_ANSWER_BODY_BYTES = 16 * 1024;
 
 /** Opens the source's bytes for one attempt. */
-type OpenChunks = (signal: AbortSignal) => AsyncIterable<Uint8Array>;
+type OpenChunks = (signal: AbortSignal) => AttemptChunks;
 
 /**
  * Checks and sizes an upload source for the Node engine: a file path (string or `file:` URL), a
@@ -38,11 +41,13 @@ export const prepareUploadSource: PrepareUploadSource = async (source) => {
   if (typeof source === 'string' || source instanceof URL) return prepareFile(source);
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
-    return preparedSource(bytes.byteLength, undefined, () => sliceBytes(bytes));
+    return preparedSource(bytes.byteLength, undefined, (signal) =>
+      iteratedChunks(sliceBytes(bytes), signal, false),
+    );
   }
   if (isBlob(source)) {
     return preparedSource(source.size, source.type || undefined, (signal) =>
-      readMediaChunks(source, signal),
+      iteratedChunks(readMediaChunks(source, signal), signal, true),
     );
   }
   if (isSizedStream(source)) return prepareSizedStream(source);
@@ -77,7 +82,7 @@ async function prepareFile(location: string | URL): Promise<PreparedUploadSource
     );
   }
   return preparedSource(sizeBytes, undefined, (signal) =>
-    readMediaChunks(createReadStream(path, { highWaterMark: CHUNK_BYTES }), signal),
+    readFileChunks(path, sizeBytes, signal, CHUNK_BYTES, FILE_READ_BUFFERS),
   );
 }
 
@@ -92,7 +97,7 @@ function prepareSizedStream(source: SizedStream): PreparedUploadSource {
   const { stream } = source;
   if (typeof stream === 'function') {
     return preparedSource(source.size, undefined, (signal) =>
-      readMediaChunks(checkStream(stream()), signal),
+      iteratedChunks(readMediaChunks(checkStream(stream()), signal), signal, true),
     );
   }
   checkStream(stream);
@@ -100,7 +105,7 @@ function prepareSizedStream(source: SizedStream): PreparedUploadSource {
   return {
     ...preparedSource(source.size, undefined, (signal) => {
       opened = true;
-      return readMediaChunks(stream, signal);
+      return iteratedChunks(readMediaChunks(stream, signal), signal, true);
     }),
     canRetry: () => !opened,
   };
@@ -214,27 +219,33 @@ async function sendOnce(
 
 interface Pump {
   request: ClientRequest;
-  chunks: AsyncIterable<Uint8Array>;
+  chunks: AttemptChunks;
   sizeBytes: number;
   hasher: MediaHasher | undefined;
   onBytesSent(bytes: number): void;
   shouldStop(): boolean;
 }
 
-/** Writes the source into the request with backpressure, hashing each chunk as it is sent. */
+/**
+ * Writes the source into the request with backpressure, hashing each chunk as it is sent. A
+ * chunk is released to its source once the socket has taken it (its write callback), so read
+ * buffers are reused only when no pending write still points at them.
+ */
 async function pumpSource(pump: Pump): Promise<void> {
-  const { request, sizeBytes, hasher } = pump;
+  const { request, chunks, sizeBytes, hasher } = pump;
   let handed = 0;
   let accepted = 0;
   try {
-    for await (const chunk of pump.chunks) {
+    for (let chunk = await chunks.next(); chunk; chunk = await chunks.next()) {
       if (pump.shouldStop()) return;
-      handed += chunk.byteLength;
+      const length = chunk.byteLength;
+      handed += length;
       if (handed > sizeBytes) throw sizeMismatch(`more than ${sizeBytes}`, sizeBytes);
       hasher?.update(chunk);
       const flowing = request.write(chunk, (error) => {
+        chunks.release();
         if (error) return;
-        accepted += chunk.byteLength;
+        accepted += length;
         pump.onBytesSent(accepted);
       });
       if (!flowing) await drained(request);

@@ -132,23 +132,28 @@ class StallDetected extends Error {
 
 /**
  * One attempt, aborted by the caller's signal or when no byte is accepted and no answer comes for
- * `stallTimeoutMs` (the timer restarts on every byte count that grows).
+ * `stallTimeoutMs` since the byte count last grew. A growing count only records the time; the one
+ * timer, when it fires, checks that time and waits out the rest (re-arming a timer per chunk
+ * showed up in upload profiles).
  */
 async function attemptWithStallWatch(prepared: PreparedUploadSource, watch: WatchedAttempt) {
   const controller = new AbortController();
+  const { stallTimeoutMs } = watch;
   let stalled = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const armStallTimer = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      stalled = true;
-      controller.abort(new StallDetected(`No progress for ${watch.stallTimeoutMs} ms`));
-    }, watch.stallTimeoutMs);
+  let lastProgressAt = performance.now();
+  const checkStall = () => {
+    const idleMs = performance.now() - lastProgressAt;
+    if (idleMs < stallTimeoutMs) {
+      timer = setTimeout(checkStall, stallTimeoutMs - idleMs);
+      return;
+    }
+    stalled = true;
+    controller.abort(new StallDetected(`No progress for ${stallTimeoutMs} ms`));
   };
+  let timer = setTimeout(checkStall, stallTimeoutMs);
   const forwardAbort = () => controller.abort(watch.signal?.reason);
   watch.signal?.addEventListener('abort', forwardAbort, { once: true });
   let lastBytes = 0;
-  armStallTimer();
   try {
     return await prepared.send({
       url: watch.url,
@@ -159,7 +164,7 @@ async function attemptWithStallWatch(prepared: PreparedUploadSource, watch: Watc
         if (controller.signal.aborted) return;
         if (bytes > lastBytes) {
           lastBytes = bytes;
-          armStallTimer();
+          lastProgressAt = performance.now();
         }
         watch.onBytesSent(bytes);
       },
@@ -167,7 +172,7 @@ async function attemptWithStallWatch(prepared: PreparedUploadSource, watch: Watc
   } catch (error) {
     if (stalled && !watch.signal?.aborted) {
       throw new AtsUploadError(
-        `The upload stalled: no byte was accepted for ${watch.stallTimeoutMs} ms (after ${lastBytes} of ${prepared.sizeBytes} bytes)`,
+        `The upload stalled: no byte was accepted for ${stallTimeoutMs} ms (after ${lastBytes} of ${prepared.sizeBytes} bytes)`,
         { code: 'upload_stalled', cause: error },
       );
     }
