@@ -153,6 +153,16 @@ async function handleUpload(ctx: SandboxContext, c: Context): Promise<Response> 
         { Connection: 'close' },
       );
     }
+    if (outcome.kind === 'storage_error') {
+      ctx.log.error('upload storage failed', { job_id: jobId, error: outcome.error.message });
+      return s3Error(
+        500,
+        'InternalError',
+        'We encountered an internal error storing the upload. Please try again.',
+        requestId,
+        { Connection: 'close' },
+      );
+    }
     if (outcome.kind === 'injected_failure') {
       return s3Error(
         503,
