@@ -5,11 +5,8 @@ import { CliUsageError } from '../cli-errors';
 import { addConnectionOptions, collect, wholeNumber } from '../command-options';
 import { runCommand } from '../command-runner';
 import { requireConsent } from '../consent';
-import { ExitCode } from '../exit-codes';
 import { formatBytes } from '../format-units';
-import { formatOutcome } from '../registration-format';
-import { registrationDocument, registrationFailureContext } from '../registration-report';
-import { RegistrationView } from '../registration-view';
+import { runWithRegistrationView } from '../run-with-view';
 import type { CliStreams } from '../terminal';
 import { checkMediaFile, checkRequestFields, creatorsFromFlags } from '../work-input';
 
@@ -54,7 +51,8 @@ export function registerCommand(streams: CliStreams, setExitCode: (code: number)
       await runCommand(
         streams,
         { command: 'register', json: flags.json === true },
-        async ({ terminal, interrupt, onFailure }) => {
+        async (scope) => {
+          const { terminal } = scope;
           // Everything local first: a mistake costs no request, upload or credit.
           const title = flags.title;
           if (title === undefined || title.trim() === '') {
@@ -78,41 +76,30 @@ export function registerCommand(streams: CliStreams, setExitCode: (code: number)
           const client = createCliClient(flags, streams.env);
           const network = flags.network ?? client.network;
 
-          const view = new RegistrationView(terminal, interrupt, { assumeYes: flags.yes === true });
-          onFailure((error) => registrationFailureContext(view, error, interrupt.interrupted));
-          terminal.status(
-            `Registering "${title.trim()}" on ${network}: ${filename}, ${formatBytes(media.sizeBytes)}, ${creators.length} creator${creators.length === 1 ? '' : 's'}`,
+          return runWithRegistrationView(
+            scope,
+            {
+              command: 'register',
+              outcomeLabel: 'Registered',
+              announcement: `Registering "${title.trim()}" on ${network}: ${filename}, ${formatBytes(media.sizeBytes)}, ${creators.length} creator${creators.length === 1 ? '' : 's'}`,
+              assumeYes: flags.yes === true,
+              ...(flags.maxPrice !== undefined ? { maxPriceCredits: flags.maxPrice } : {}),
+            },
+            (sdkOptions) =>
+              client.works.register(
+                {
+                  title,
+                  creators,
+                  file: media.path,
+                  filename,
+                  network,
+                  ...(flags.externalUserRef !== undefined
+                    ? { externalUserRef: flags.externalUserRef }
+                    : {}),
+                },
+                sdkOptions,
+              ),
           );
-          try {
-            const result = await client.works.register(
-              {
-                title,
-                creators,
-                file: media.path,
-                filename,
-                network,
-                ...(flags.externalUserRef !== undefined
-                  ? { externalUserRef: flags.externalUserRef }
-                  : {}),
-              },
-              {
-                signal: interrupt.signal,
-                ...(flags.maxPrice !== undefined ? { maxPriceCredits: flags.maxPrice } : {}),
-                ...view.callbacks(),
-              },
-            );
-            view.close();
-            view.separate();
-            terminal.result(
-              formatOutcome(result, 'Registered', terminal, {
-                commitment: view.quote?.commitment,
-              }).join('\n'),
-            );
-            terminal.document(registrationDocument('register', result, view));
-            return ExitCode.ok;
-          } finally {
-            view.close();
-          }
         },
       ),
     );

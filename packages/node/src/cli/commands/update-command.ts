@@ -5,11 +5,8 @@ import { CliUsageError } from '../cli-errors';
 import { addConnectionOptions, collect, wholeNumber } from '../command-options';
 import { runCommand } from '../command-runner';
 import { requireConsent } from '../consent';
-import { ExitCode } from '../exit-codes';
 import { formatBytes } from '../format-units';
-import { formatOutcome } from '../registration-format';
-import { registrationDocument, registrationFailureContext } from '../registration-report';
-import { RegistrationView } from '../registration-view';
+import { runWithRegistrationView } from '../run-with-view';
 import type { CliStreams } from '../terminal';
 import {
   checkMediaFile,
@@ -60,42 +57,44 @@ export function updateCommand(streams: CliStreams, setExitCode: (code: number) =
   addConnectionOptions(command);
   command.action(async (atsIdText: string, file: string | undefined, flags: UpdateFlags) => {
     setExitCode(
-      await runCommand(
-        streams,
-        { command: 'update', json: flags.json === true },
-        async ({ terminal, interrupt, onFailure }) => {
-          const atsId = Number(atsIdText);
-          if (!/^\d+$/.test(atsIdText) || !Number.isSafeInteger(atsId) || atsId < 1) {
-            throw new CliUsageError(
-              `<ats_id>: must be a positive whole number, the work's id on its network (got ${JSON.stringify(atsIdText)})`,
-            );
-          }
-          const creators = creatorsFromFlags(flags.creator, { ipi: flags.ipi, isni: flags.isni });
-          if (file === undefined && flags.filename !== undefined) {
-            throw new CliUsageError('--filename names a new file: give the [file] argument too');
-          }
-          const media: MediaFile | undefined =
-            file === undefined ? undefined : await checkMediaFile(file, '[file]');
-          const filename = media ? (flags.filename ?? media.basename) : undefined;
-          const refField =
-            flags.externalUserRef !== undefined ? { external_user_ref: flags.externalUserRef } : {};
-          checkRequestFields(media ? InitVersionUploadInputSchema : InitVersionInputSchema, {
-            network: flags.network ?? 'testnet',
-            creators,
-            ...(filename !== undefined ? { filename } : {}),
-            ...refField,
-          });
-          requireConsent(terminal, flags.yes === true);
-          const client = createCliClient(flags, streams.env);
-          const network = flags.network ?? client.network;
-
-          const view = new RegistrationView(terminal, interrupt, { assumeYes: flags.yes === true });
-          onFailure((error) => registrationFailureContext(view, error, interrupt.interrupted));
-          terminal.status(
-            `Adding a version to ats_id ${atsId} on ${network}: ${creators.length} creator${creators.length === 1 ? '' : 's'}, ${media ? `new file ${filename}, ${formatBytes(media.sizeBytes)}` : 'same file'}`,
+      await runCommand(streams, { command: 'update', json: flags.json === true }, async (scope) => {
+        const { terminal } = scope;
+        const atsId = Number(atsIdText);
+        if (!/^\d+$/.test(atsIdText) || !Number.isSafeInteger(atsId) || atsId < 1) {
+          throw new CliUsageError(
+            `<ats_id>: must be a positive whole number, the work's id on its network (got ${JSON.stringify(atsIdText)})`,
           );
-          try {
-            const result = await client.works.updateVersion(
+        }
+        const creators = creatorsFromFlags(flags.creator, { ipi: flags.ipi, isni: flags.isni });
+        if (file === undefined && flags.filename !== undefined) {
+          throw new CliUsageError('--filename names a new file: give the [file] argument too');
+        }
+        const media: MediaFile | undefined =
+          file === undefined ? undefined : await checkMediaFile(file, '[file]');
+        const filename = media ? (flags.filename ?? media.basename) : undefined;
+        const refField =
+          flags.externalUserRef !== undefined ? { external_user_ref: flags.externalUserRef } : {};
+        checkRequestFields(media ? InitVersionUploadInputSchema : InitVersionInputSchema, {
+          network: flags.network ?? 'testnet',
+          creators,
+          ...(filename !== undefined ? { filename } : {}),
+          ...refField,
+        });
+        requireConsent(terminal, flags.yes === true);
+        const client = createCliClient(flags, streams.env);
+        const network = flags.network ?? client.network;
+
+        return runWithRegistrationView(
+          scope,
+          {
+            command: 'update',
+            outcomeLabel: 'Version added',
+            announcement: `Adding a version to ats_id ${atsId} on ${network}: ${creators.length} creator${creators.length === 1 ? '' : 's'}, ${media ? `new file ${filename}, ${formatBytes(media.sizeBytes)}` : 'same file'}`,
+            assumeYes: flags.yes === true,
+            ...(flags.maxPrice !== undefined ? { maxPriceCredits: flags.maxPrice } : {}),
+          },
+          (sdkOptions) =>
+            client.works.updateVersion(
               atsId,
               {
                 creators,
@@ -106,26 +105,10 @@ export function updateCommand(streams: CliStreams, setExitCode: (code: number) =
                   ? { externalUserRef: flags.externalUserRef }
                   : {}),
               },
-              {
-                signal: interrupt.signal,
-                ...(flags.maxPrice !== undefined ? { maxPriceCredits: flags.maxPrice } : {}),
-                ...view.callbacks(),
-              },
-            );
-            view.close();
-            view.separate();
-            terminal.result(
-              formatOutcome(result, 'Version added', terminal, {
-                commitment: view.quote?.commitment,
-              }).join('\n'),
-            );
-            terminal.document(registrationDocument('update', result, view));
-            return ExitCode.ok;
-          } finally {
-            view.close();
-          }
-        },
-      ),
+              sdkOptions,
+            ),
+        );
+      }),
     );
   });
   return command;
