@@ -4,6 +4,7 @@ import {
   AtsValidationError,
   checkTimestamp,
   DEFAULT_TOLERANCE_SECONDS,
+  formatIssuePath,
   KnownWebhookEventSchema,
   parseSignatureHeader,
   signedPayload,
@@ -108,19 +109,10 @@ function parseEvent(body: Uint8Array): WebhookEvent {
   if (result.success) return result.data;
   throw new AtsValidationError('The webhook body is authentic but is not a valid ATS event', {
     issues: result.error.issues.map((issue) => ({
-      path: issuePath(issue.path),
+      path: formatIssuePath(issue.path),
       code: issue.code,
       message: issue.message,
     })),
     cause: result.error,
   });
-}
-
-/** `['creators', 2, 'isni']` → `creators[2].isni`. */
-function issuePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) =>
-      typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`,
-    )
-    .join('');
 }
