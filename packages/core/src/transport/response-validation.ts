@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { AtsError } from '../errors';
+import { formatIssuePath } from '../schemas/errors';
 
 // Issues listed in the message; the rest are counted. A broken answer can have hundreds.
 const MAX_LISTED_ISSUES = 3;
@@ -48,14 +49,4 @@ export function invalidResponse(
     requestId: origin.requestId,
     cause,
   });
-}
-
-/** `['creators', 2, 'isni']` → `creators[2].isni`, the path style of the API's own errors. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
 }
