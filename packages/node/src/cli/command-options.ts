@@ -1,4 +1,20 @@
+import type { Network } from '@ats-kit/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+
+/** The flags `ats register` and `ats update` parse (commander camel-cases them). */
+export interface WorkCommandFlags {
+  title?: string;
+  creator?: string[];
+  ipi?: string;
+  isni?: string;
+  network?: Network;
+  baseUrl?: string;
+  filename?: string;
+  externalUserRef?: string;
+  maxPrice?: number;
+  yes?: boolean;
+  json?: boolean;
+}
 
 /** Adds the options every API command shares: `--base-url`, `--network`, `--json`. */
 export function addConnectionOptions(command: Command): Command {

@@ -1,28 +1,19 @@
-import { InitWorkInputSchema, type Network } from '@ats-kit/core';
+import { InitWorkInputSchema } from '@ats-kit/core';
 import { Command } from 'commander';
 import { createCliClient } from '../cli-client';
 import { CliUsageError } from '../cli-errors';
-import { addConnectionOptions, collect, wholeNumber } from '../command-options';
+import {
+  addConnectionOptions,
+  collect,
+  type WorkCommandFlags,
+  wholeNumber,
+} from '../command-options';
 import { runCommand } from '../command-runner';
 import { requireConsent } from '../consent';
 import { formatBytes } from '../format-units';
 import { runWithRegistrationView } from '../run-with-view';
 import type { CliStreams } from '../terminal';
 import { checkMediaFile, checkRequestFields, creatorsFromFlags } from '../work-input';
-
-interface RegisterFlags {
-  title?: string;
-  creator?: string[];
-  ipi?: string;
-  isni?: string;
-  network?: Network;
-  baseUrl?: string;
-  filename?: string;
-  externalUserRef?: string;
-  maxPrice?: number;
-  yes?: boolean;
-  json?: boolean;
-}
 
 /** `ats register <file>`: registers a new work (init → upload → prepare → confirm → track). */
 export function registerCommand(streams: CliStreams, setExitCode: (code: number) => void): Command {
@@ -46,7 +37,7 @@ export function registerCommand(streams: CliStreams, setExitCode: (code: number)
     .option('--max-price <credits>', 'refuse a quote that debits more than this', wholeNumber(0))
     .option('-y, --yes', 'approve the quote without asking (required without a terminal)');
   addConnectionOptions(command);
-  command.action(async (file: string, flags: RegisterFlags) => {
+  command.action(async (file: string, flags: WorkCommandFlags) => {
     setExitCode(
       await runCommand(
         streams,

@@ -1,8 +1,13 @@
-import { InitVersionInputSchema, InitVersionUploadInputSchema, type Network } from '@ats-kit/core';
+import { InitVersionInputSchema, InitVersionUploadInputSchema } from '@ats-kit/core';
 import { Command } from 'commander';
 import { createCliClient } from '../cli-client';
 import { CliUsageError } from '../cli-errors';
-import { addConnectionOptions, collect, wholeNumber } from '../command-options';
+import {
+  addConnectionOptions,
+  collect,
+  type WorkCommandFlags,
+  wholeNumber,
+} from '../command-options';
 import { runCommand } from '../command-runner';
 import { requireConsent } from '../consent';
 import { formatBytes } from '../format-units';
@@ -14,20 +19,6 @@ import {
   creatorsFromFlags,
   type MediaFile,
 } from '../work-input';
-
-interface UpdateFlags {
-  title?: string;
-  creator?: string[];
-  ipi?: string;
-  isni?: string;
-  network?: Network;
-  baseUrl?: string;
-  filename?: string;
-  externalUserRef?: string;
-  maxPrice?: number;
-  yes?: boolean;
-  json?: boolean;
-}
 
 /** `ats update <ats_id> [file]`: adds a version (new creators, optionally a new file). */
 export function updateCommand(streams: CliStreams, setExitCode: (code: number) => void): Command {
@@ -55,7 +46,7 @@ export function updateCommand(streams: CliStreams, setExitCode: (code: number) =
     .option('--max-price <credits>', 'refuse a quote that debits more than this', wholeNumber(0))
     .option('-y, --yes', 'approve the quote without asking (required without a terminal)');
   addConnectionOptions(command);
-  command.action(async (atsIdText: string, file: string | undefined, flags: UpdateFlags) => {
+  command.action(async (atsIdText: string, file: string | undefined, flags: WorkCommandFlags) => {
     setExitCode(
       await runCommand(streams, { command: 'update', json: flags.json === true }, async (scope) => {
         const { terminal } = scope;
